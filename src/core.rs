@@ -1,0 +1,336 @@
+//! The data model every stage shares: a [`Document`] read from the corpus, the
+//! [`Sentence`]s the splitter finds in it, and the [`Entity`] and stance
+//! annotations the model stages add. Offsets are byte ranges ([`Span`]) into
+//! the document text; they become character offsets only in the CSV writer.
+
+use std::fmt;
+use std::ops::{Index, Range};
+use std::path::PathBuf;
+
+/// A half-open byte range `[start, end)` into a document's text.
+///
+/// Both ends always lie on UTF-8 character boundaries, so `&text[span]`
+/// never panics for a span produced by this crate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub const fn new(start: usize, end: usize) -> Self {
+        debug_assert!(start <= end);
+        Span { start, end }
+    }
+
+    pub const fn len(self) -> usize {
+        self.end - self.start
+    }
+
+    pub const fn is_empty(self) -> bool {
+        self.start == self.end
+    }
+
+    pub fn range(self) -> Range<usize> {
+        self.start..self.end
+    }
+
+    /// Shifts a span that is relative to `base` so that it is relative to
+    /// whatever `base` is relative to (a sentence-relative entity span becomes
+    /// document-relative).
+    pub const fn offset_by(self, base: usize) -> Self {
+        Span { start: self.start + base, end: self.end + base }
+    }
+
+    pub const fn contains(self, other: Span) -> bool {
+        self.start <= other.start && other.end <= self.end
+    }
+
+    /// Narrows the span so that it neither starts nor ends with whitespace.
+    pub fn trim(self, text: &str) -> Span {
+        let s = &text[self.range()];
+        let lead = s.len() - s.trim_start().len();
+        let t = s.trim();
+        Span { start: self.start + lead, end: self.start + lead + t.len() }
+    }
+}
+
+impl From<Range<usize>> for Span {
+    fn from(r: Range<usize>) -> Self {
+        Span::new(r.start, r.end)
+    }
+}
+
+impl Index<Span> for str {
+    type Output = str;
+    fn index(&self, span: Span) -> &str {
+        &self[span.start..span.end]
+    }
+}
+
+impl Index<Span> for String {
+    type Output = str;
+    fn index(&self, span: Span) -> &str {
+        &self.as_str()[span]
+    }
+}
+
+impl fmt::Display for Span {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}..{}", self.start, self.end)
+    }
+}
+
+/// Where a document came from, for error messages and the errors report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    /// The file it was read from; `None` for standard input.
+    pub path: Option<PathBuf>,
+    /// 1-based line (JSONL) or record line (CSV); `None` for a whole `.txt` file.
+    pub line: Option<u64>,
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.path {
+            Some(p) => write!(f, "{}", p.display())?,
+            None => write!(f, "<stdin>")?,
+        }
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+        }
+        Ok(())
+    }
+}
+
+/// One article of the corpus.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub id: String,
+    pub text: String,
+    pub origin: Origin,
+}
+
+/// Named-entity types, in the CoNLL-2003 scheme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EntityKind {
+    Per,
+    Org,
+    Loc,
+    Misc,
+}
+
+impl EntityKind {
+    pub const ALL: [EntityKind; 4] = [EntityKind::Per, EntityKind::Org, EntityKind::Loc, EntityKind::Misc];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            EntityKind::Per => "PER",
+            EntityKind::Org => "ORG",
+            EntityKind::Loc => "LOC",
+            EntityKind::Misc => "MISC",
+        }
+    }
+
+    /// Parses a CoNLL type name; used when labels are mapped at model load
+    /// and when gold data is read, never per token.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "PER" => Some(EntityKind::Per),
+            "ORG" => Some(EntityKind::Org),
+            "LOC" => Some(EntityKind::Loc),
+            "MISC" => Some(EntityKind::Misc),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for EntityKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The stance a sentence takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Stance {
+    Conciliatory,
+    Threatening,
+    Neutral,
+}
+
+impl Stance {
+    /// The order of the `p_` columns in the CSV and of [`StanceProbs`].
+    pub const ALL: [Stance; 3] = [Stance::Conciliatory, Stance::Threatening, Stance::Neutral];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Stance::Conciliatory => "conciliatory",
+            Stance::Threatening => "threatening",
+            Stance::Neutral => "neutral",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "conciliatory" => Some(Stance::Conciliatory),
+            "threatening" => Some(Stance::Threatening),
+            "neutral" => Some(Stance::Neutral),
+            _ => None,
+        }
+    }
+
+    pub const fn index(self) -> usize {
+        self as usize
+    }
+}
+
+impl fmt::Display for Stance {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Probabilities of the three stances, in [`Stance::ALL`] order.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StanceProbs(pub [f32; 3]);
+
+impl StanceProbs {
+    pub fn get(&self, s: Stance) -> f32 {
+        self.0[s.index()]
+    }
+
+    /// The most probable stance and its probability.
+    pub fn best(&self) -> (Stance, f32) {
+        let mut best = Stance::Neutral;
+        let mut p = f32::NEG_INFINITY;
+        for s in Stance::ALL {
+            if self.get(s) > p {
+                best = s;
+                p = self.get(s);
+            }
+        }
+        (best, p)
+    }
+}
+
+/// An entity's part in the statement its sentence makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Role {
+    Source,
+    Target,
+    Other,
+}
+
+impl Role {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Role::Source => "source",
+            Role::Target => "target",
+            Role::Other => "other",
+        }
+    }
+}
+
+/// A named entity found in a sentence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entity {
+    /// Byte range into the document text (not the sentence).
+    pub span: Span,
+    pub kind: EntityKind,
+    pub confidence: f32,
+    pub role: Option<Role>,
+    /// The stance this entity carries in its sentence, when attributed.
+    pub stance: Option<StanceProbs>,
+}
+
+/// A sentence of a document, with whatever the stages have added to it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sentence {
+    /// Byte range into the document text; never starts or ends with whitespace.
+    pub span: Span,
+    pub stance: Option<StanceProbs>,
+    /// In document order.
+    pub entities: Vec<Entity>,
+}
+
+impl Sentence {
+    pub fn new(span: Span) -> Self {
+        Sentence { span, stance: None, entities: Vec::new() }
+    }
+}
+
+/// A document travelling through the pipeline with its annotations.
+#[derive(Debug, Clone)]
+pub struct Annotated {
+    pub doc: Document,
+    pub sentences: Vec<Sentence>,
+}
+
+impl Annotated {
+    pub fn new(doc: Document) -> Self {
+        Annotated { doc, sentences: Vec::new() }
+    }
+
+    pub fn sentence_text(&self, i: usize) -> &str {
+        &self.doc.text[self.sentences[i].span]
+    }
+}
+
+/// Counts whitespace-separated words, the unit of every throughput figure.
+pub fn count_words(text: &str) -> usize {
+    text.split_whitespace().count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn span_indexes_and_trims() {
+        let text = "  Erdoğan spoke.  ";
+        let s = Span::new(0, text.len()).trim(text);
+        assert_eq!(&text[s], "Erdoğan spoke.");
+        assert_eq!(s, Span::new(2, 17));
+        let inner = Span::new(0, 8).offset_by(2);
+        assert_eq!(&text[inner], "Erdoğan");
+        assert!(s.contains(inner));
+        assert!(!inner.contains(s));
+    }
+
+    #[test]
+    fn trim_of_all_whitespace_is_empty() {
+        let text = " \n\t ";
+        let s = Span::new(0, text.len()).trim(text);
+        assert!(s.is_empty());
+    }
+
+    #[test]
+    fn labels_round_trip() {
+        for k in EntityKind::ALL {
+            assert_eq!(EntityKind::parse(k.as_str()), Some(k));
+        }
+        for s in Stance::ALL {
+            assert_eq!(Stance::parse(s.as_str()), Some(s));
+            assert_eq!(Stance::ALL[s.index()], s);
+        }
+        assert_eq!(EntityKind::parse("per"), None);
+        assert_eq!(Stance::parse("hostile"), None);
+    }
+
+    #[test]
+    fn best_stance_is_argmax() {
+        let p = StanceProbs([0.2, 0.7, 0.1]);
+        assert_eq!(p.best(), (Stance::Threatening, 0.7));
+        let p = StanceProbs([0.5, 0.1, 0.4]);
+        assert_eq!(p.best().0, Stance::Conciliatory);
+    }
+
+    #[test]
+    fn origin_displays_file_and_line() {
+        let o = Origin { path: Some("a/b.jsonl".into()), line: Some(7) };
+        assert_eq!(o.to_string(), "a/b.jsonl:7");
+        let o = Origin { path: None, line: Some(3) };
+        assert_eq!(o.to_string(), "<stdin>:3");
+    }
+}

@@ -1,0 +1,13 @@
+//! detente: reads corpora of news articles and labels who is named and who is
+//! conciliatory or threatening toward whom.
+//!
+//! The stages run in this order over batches of documents: [`split`]
+//! (sentences), then the model stages, then [`write`] (the review CSV).
+//! [`core`] owns the data model that all of them share.
+
+pub mod core;
+pub mod error;
+pub mod pipeline;
+pub mod read;
+pub mod split;
+pub mod write;

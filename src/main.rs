@@ -1,0 +1,48 @@
+//! The `detente` command line: parses arguments with clap and dispatches to
+//! one module per subcommand, each with a single `run`.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod cmd;
+
+/// Label who is named, and who is conciliatory or threatening toward whom, in
+/// corpora of news articles.
+///
+/// detente splits each article into sentences, finds the named entities and
+/// classifies the stance of each sentence, and writes one CSV row per
+/// sentence and per entity for review in a spreadsheet or pandas.
+#[derive(Parser)]
+#[command(name = "detente", version, about, long_about, propagate_version = true)]
+#[command(after_help = "Run `detente <COMMAND> --help` for the options of each command.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    Annotate(cmd::annotate::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Annotate(args) => cmd::annotate::run(&args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            // A reader that went away (`| head`) is not an error.
+            if cmd::is_broken_pipe(&err) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("detente: error: {err}");
+            for cause in err.chain().skip(1) {
+                eprintln!("  caused by: {cause}");
+            }
+            ExitCode::from(cmd::EXIT_FATAL)
+        }
+    }
+}

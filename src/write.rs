@@ -1,0 +1,276 @@
+//! The CSV writer: reads annotated documents and writes the review CSV, one
+//! row per sentence followed by one row per entity in it. This is the only
+//! place where byte offsets become character (code point) offsets, so that
+//! `text[start:end]` in Python gives back the `text` column.
+
+use std::io::{self, Write};
+
+use crate::core::{Annotated, StanceProbs};
+
+/// The CSV contract's columns, in order.
+pub const HEADER: [&str; 12] = [
+    "doc_id",
+    "sentence",
+    "kind",
+    "start",
+    "end",
+    "text",
+    "label",
+    "confidence",
+    "role",
+    "p_conciliatory",
+    "p_threatening",
+    "p_neutral",
+];
+
+/// Converts byte offsets to character offsets while walking forward through a
+/// text, so a document costs one pass however many offsets it has.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct CharCursor {
+    byte: usize,
+    chars: usize,
+}
+
+impl CharCursor {
+    /// The character offset of `byte`, which must be a char boundary.
+    /// Moving backwards restarts from the beginning, so any order is correct
+    /// and forward order is fast.
+    pub fn at(&mut self, text: &str, byte: usize) -> usize {
+        if byte < self.byte {
+            *self = CharCursor::default();
+        }
+        self.chars += count_chars(&text.as_bytes()[self.byte..byte]);
+        self.byte = byte;
+        self.chars
+    }
+}
+
+/// Counts UTF-8 characters by counting the bytes that start one.
+fn count_chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
+}
+
+/// Characters that make a spreadsheet treat a cell as a formula (OWASP's list).
+fn is_formula_start(s: &str) -> bool {
+    matches!(s.as_bytes().first(), Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r'))
+}
+
+/// Writes the review CSV.
+pub struct CsvWriter<W: Write> {
+    out: csv::Writer<W>,
+    /// Prefix formula-like cells with `'` (on unless `--raw`).
+    neutralise_formulas: bool,
+    scratch: String,
+}
+
+impl<W: Write> CsvWriter<W> {
+    /// Writes the header at once, so even an empty run gives a valid CSV.
+    pub fn new(out: W, neutralise_formulas: bool) -> io::Result<Self> {
+        let mut out = csv::WriterBuilder::new().has_headers(false).from_writer(out);
+        out.write_record(HEADER).map_err(into_io)?;
+        Ok(CsvWriter { out, neutralise_formulas, scratch: String::new() })
+    }
+
+    fn text_cell<'a>(&'a mut self, s: &'a str) -> &'a str {
+        if self.neutralise_formulas && is_formula_start(s) {
+            self.scratch.clear();
+            self.scratch.push('\'');
+            self.scratch.push_str(s);
+            &self.scratch
+        } else {
+            s
+        }
+    }
+
+    /// Writes every row of one document.
+    pub fn write_doc(&mut self, a: &Annotated) -> io::Result<()> {
+        let text = a.doc.text.as_str();
+        let mut cursor = CharCursor::default();
+        let doc_id = self.text_cell(&a.doc.id).to_owned();
+        let mut nums = Numbers::default();
+        for (i, s) in a.sentences.iter().enumerate() {
+            let start = cursor.at(text, s.span.start);
+            // Entities lie inside the sentence and in order, so a copy of the
+            // cursor walks them forward and ends at the sentence end.
+            let mut inner = cursor;
+            let mut entity_offsets = Vec::with_capacity(s.entities.len());
+            for e in &s.entities {
+                entity_offsets.push((inner.at(text, e.span.start), inner.at(text, e.span.end)));
+            }
+            let end = inner.at(text, s.span.end);
+            cursor = inner;
+
+            let index = i.to_string();
+            let (label, confidence) = match s.stance {
+                Some(p) => {
+                    let (best, conf) = p.best();
+                    (best.as_str(), nums.prob(conf))
+                }
+                None => ("", String::new()),
+            };
+            let probs = nums.probs(s.stance);
+            let stext = self.text_cell(&text[s.span]).to_owned();
+            self.out
+                .write_record([
+                    doc_id.as_str(),
+                    &index,
+                    "sentence",
+                    &start.to_string(),
+                    &end.to_string(),
+                    &stext,
+                    label,
+                    &confidence,
+                    "",
+                    &probs[0],
+                    &probs[1],
+                    &probs[2],
+                ])
+                .map_err(into_io)?;
+            for (e, (es, ee)) in s.entities.iter().zip(entity_offsets) {
+                let etext = self.text_cell(&text[e.span]).to_owned();
+                let probs = nums.probs(e.stance);
+                self.out
+                    .write_record([
+                        doc_id.as_str(),
+                        &index,
+                        "entity",
+                        &es.to_string(),
+                        &ee.to_string(),
+                        &etext,
+                        e.kind.as_str(),
+                        &nums.prob(e.confidence),
+                        e.role.map_or("", |r| r.as_str()),
+                        &probs[0],
+                        &probs[1],
+                        &probs[2],
+                    ])
+                    .map_err(into_io)?;
+            }
+        }
+        Ok(())
+    }
+
+    pub fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+
+    /// Flushes and returns the underlying writer.
+    pub fn into_inner(self) -> io::Result<W> {
+        self.out.into_inner().map_err(|e| io::Error::new(e.error().kind(), e.error().to_string()))
+    }
+}
+
+/// Probability formatting: four decimals is finer than any calibration.
+#[derive(Default)]
+struct Numbers;
+
+impl Numbers {
+    fn prob(&mut self, p: f32) -> String {
+        format!("{p:.4}")
+    }
+
+    fn probs(&mut self, p: Option<StanceProbs>) -> [String; 3] {
+        match p {
+            Some(p) => [self.prob(p.0[0]), self.prob(p.0[1]), self.prob(p.0[2])],
+            None => Default::default(),
+        }
+    }
+}
+
+/// Keeps the I/O error kind (a closed pipe must stay recognisable).
+fn into_io(e: csv::Error) -> io::Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => e,
+        other => io::Error::other(format!("{other:?}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::{Document, Entity, EntityKind, Origin, Role, Sentence, Span};
+
+    fn annotated(text: &str) -> Annotated {
+        Annotated::new(Document { id: "d1".into(), text: text.into(), origin: Origin { path: None, line: None } })
+    }
+
+    fn write(a: &Annotated, neutralise: bool) -> String {
+        let mut w = CsvWriter::new(Vec::new(), neutralise).unwrap();
+        w.write_doc(a).unwrap();
+        String::from_utf8(w.into_inner().unwrap()).unwrap()
+    }
+
+    #[test]
+    fn char_cursor_matches_char_indices() {
+        let text = "Erdoğan “met” 習近平 🙂 in Ankara.";
+        let mut c = CharCursor::default();
+        for (ci, (bi, _)) in text.char_indices().enumerate() {
+            assert_eq!(c.at(text, bi), ci);
+        }
+        // Backwards still works.
+        assert_eq!(c.at(text, 0), 0);
+        assert_eq!(c.at(text, text.len()), text.chars().count());
+    }
+
+    #[test]
+    fn rows_follow_the_contract() {
+        let text = "Erdoğan spoke. “Iran” replied.";
+        let mut a = annotated(text);
+        let s1 = Span::new(0, text.find(" “").unwrap());
+        let s2_start = text.find('“').unwrap();
+        let s2 = Span::new(s2_start, text.len());
+        let iran = Span::new(s2_start + '“'.len_utf8(), s2_start + '“'.len_utf8() + 4);
+        assert_eq!(&text[iran], "Iran");
+        let mut sent2 = Sentence::new(s2);
+        sent2.stance = Some(StanceProbs([0.1, 0.7, 0.2]));
+        sent2.entities.push(Entity {
+            span: iran,
+            kind: EntityKind::Loc,
+            confidence: 0.98765,
+            role: Some(Role::Source),
+            stance: Some(StanceProbs([0.1, 0.7, 0.2])),
+        });
+        a.sentences = vec![Sentence::new(s1), sent2];
+        let csv = write(&a, true);
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(lines[0], HEADER.join(","));
+        assert_eq!(lines[1], "d1,0,sentence,0,14,Erdoğan spoke.,,,,,,");
+        assert_eq!(lines[2], "d1,1,sentence,15,30,“Iran” replied.,threatening,0.7000,,0.1000,0.7000,0.2000");
+        assert_eq!(lines[3], "d1,1,entity,16,20,Iran,LOC,0.9877,source,0.1000,0.7000,0.2000");
+        assert_eq!(lines.len(), 4);
+        // Character offsets slice the text as Python would.
+        let chars: Vec<char> = text.chars().collect();
+        assert_eq!(chars[16..20].iter().collect::<String>(), "Iran");
+        assert_eq!(chars[15..30].iter().collect::<String>(), "“Iran” replied.");
+    }
+
+    #[test]
+    fn formula_cells_are_neutralised_unless_raw() {
+        let cases = [("=SUM(A1)", "'=SUM(A1)"), ("+1 call", "'+1 call"), ("-2", "'-2"), ("@x", "'@x"), ("ok", "ok")];
+        for (input, expected) in cases {
+            let mut a = annotated(input);
+            a.sentences = vec![Sentence::new(Span::new(0, input.len()))];
+            let safe = write(&a, true);
+            let mut rd = csv::Reader::from_reader(safe.as_bytes());
+            let row = rd.records().next().unwrap().unwrap();
+            assert_eq!(&row[5], expected, "{input}");
+            assert_eq!(&row[3], "0");
+            let raw = write(&a, false);
+            let mut rd = csv::Reader::from_reader(raw.as_bytes());
+            let row = rd.records().next().unwrap().unwrap();
+            assert_eq!(&row[5], input);
+        }
+    }
+
+    #[test]
+    fn quoting_is_rfc4180() {
+        let text = "He said \"no\", twice.\nThen left.";
+        let mut a = annotated(text);
+        a.sentences = vec![Sentence::new(Span::new(0, text.len()))];
+        let out = write(&a, true);
+        assert!(out.contains("\"He said \"\"no\"\", twice.\nThen left.\""), "{out}");
+        let mut rd = csv::Reader::from_reader(out.as_bytes());
+        let row = rd.records().next().unwrap().unwrap();
+        assert_eq!(&row[5], text);
+    }
+}
