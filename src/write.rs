@@ -226,7 +226,7 @@ mod tests {
         sent2.entities.push(Entity {
             span: iran,
             kind: EntityKind::Loc,
-            confidence: 0.98765,
+            confidence: 0.98766,
             role: Some(Role::Source),
             stance: Some(StanceProbs([0.1, 0.7, 0.2])),
         });
