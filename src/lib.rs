@@ -6,7 +6,9 @@
 //! [`core`] owns the data model that all of them share.
 
 pub mod core;
+pub mod engine;
 pub mod error;
+pub mod ner;
 pub mod pipeline;
 pub mod read;
 pub mod split;

@@ -4,7 +4,7 @@
 
 use std::fs::File;
 use std::io::{BufWriter, IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
@@ -14,7 +14,8 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use detente::core::count_words;
 use detente::error::{Problem, Severity};
-use detente::pipeline::{self, Pipeline, RunSettings, Slot};
+use detente::ner::NerStage;
+use detente::pipeline::{self, Component, Pipeline, RunSettings, Slot, SplitStage};
 use detente::read::{Corpus, Format, Input, ReadSettings};
 use detente::write::CsvWriter;
 
@@ -87,6 +88,20 @@ pub struct Args {
     /// No progress bar, no summary, no per-problem messages on stderr.
     #[arg(short, long)]
     pub quiet: bool,
+
+    /// Model folder (model.onnx, tokenizer.json, config.json, SHA256SUMS)
+    /// [default: the models/ner folder shipped with detente].
+    #[arg(long, value_name = "DIR")]
+    pub model: Option<PathBuf>,
+
+    /// ONNX Runtime library [default: $ORT_DYLIB_PATH, then next to the
+    /// executable, then where the build put it].
+    #[arg(long, value_name = "FILE")]
+    pub ort_lib: Option<PathBuf>,
+
+    /// Split sentences only: no entities, no model loaded.
+    #[arg(long)]
+    pub no_model: bool,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug)]
@@ -106,6 +121,9 @@ pub struct Settings {
     pub run: RunSettings,
     pub neutralise_formulas: bool,
     pub quiet: bool,
+    /// The model folder, or `None` to split sentences only.
+    pub model: Option<PathBuf>,
+    pub ort_lib: Option<PathBuf>,
 }
 
 impl Settings {
@@ -143,6 +161,8 @@ impl Settings {
             run,
             neutralise_formulas: !args.raw,
             quiet: args.quiet,
+            model: if args.no_model { None } else { Some(model_dir(args.model.as_deref())?) },
+            ort_lib: args.ort_lib.clone(),
         })
     }
 }
@@ -160,8 +180,41 @@ struct Tally {
 
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let settings = Settings::from_args(args)?;
-    let pipeline = Pipeline::splitting_only();
+    let pipeline = build_pipeline(&settings)?;
     annotate(&settings, &pipeline)
+}
+
+/// The shipped model: next to the source tree the binary was built from
+/// (`target/<profile>/detente` → `models/ner`), else the build's source tree.
+fn model_dir(explicit: Option<&Path>) -> anyhow::Result<PathBuf> {
+    if let Some(p) = explicit {
+        if !p.is_dir() {
+            bail!("model folder {} does not exist", p.display());
+        }
+        return Ok(p.to_path_buf());
+    }
+    let mut candidates = Vec::new();
+    if let Ok(exe) = std::env::current_exe() {
+        if let Some(root) = exe.ancestors().nth(3) {
+            candidates.push(root.join("models/ner"));
+        }
+    }
+    candidates.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("models/ner"));
+    candidates
+        .iter()
+        .find(|p| p.join("model.onnx").is_file())
+        .cloned()
+        .with_context(|| format!("no model found (looked in {}); pass --model DIR, or --no-model to split sentences only", candidates.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")))
+}
+
+fn build_pipeline(settings: &Settings) -> anyhow::Result<Pipeline> {
+    let mut stages: Vec<Box<dyn Component>> = vec![Box::new(SplitStage::default())];
+    if let Some(dir) = &settings.model {
+        let ner = NerStage::load(dir, settings.run.threads, settings.ort_lib.as_deref())
+            .with_context(|| format!("cannot load the model in {}", dir.display()))?;
+        stages.push(Box::new(ner));
+    }
+    Ok(Pipeline::new(stages))
 }
 
 fn annotate(settings: &Settings, pipeline: &Pipeline) -> anyhow::Result<ExitCode> {

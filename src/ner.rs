@@ -1,0 +1,565 @@
+//! Stage 2, named entities: reads the sentences of a batch of documents,
+//! writes [`Entity`]s (PER, ORG, LOC, MISC) with exact byte spans into each
+//! sentence.
+//!
+//! Sentences are tokenised with the model's `tokenizer.json` (no padding, no
+//! truncation). Consecutive sentences of a document are packed into rows of
+//! up to `max_length` pieces, because the model was trained on packed
+//! neighbouring sentences and document context helps it; a sentence longer
+//! than a row is cut into overlapping windows, and each piece takes its
+//! scores from the window where it sits furthest from an edge, so nothing is
+//! truncated. Rows of the whole batch are sorted by length and padded per
+//! sub-batch. Decoding is Viterbi over the first piece of each word, with only
+//! valid BIO transitions.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use ndarray::Array2;
+use tokenizers::Tokenizer;
+
+use crate::core::{Annotated, Entity, EntityKind, Span};
+use crate::engine::{Encoder, EncoderInput, ModelConfig, ModelError, ModelFiles};
+use crate::error::StageError;
+use crate::pipeline::Stage;
+
+/// A BIO tag, mapped once from the model's `id2label`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tag {
+    O,
+    B(EntityKind),
+    I(EntityKind),
+}
+
+impl Tag {
+    pub fn parse(s: &str) -> Option<Tag> {
+        if s == "O" {
+            return Some(Tag::O);
+        }
+        let (prefix, kind) = s.split_once('-')?;
+        let kind = EntityKind::parse(kind)?;
+        match prefix {
+            "B" => Some(Tag::B(kind)),
+            "I" => Some(Tag::I(kind)),
+            _ => None,
+        }
+    }
+
+    /// Whether `self` may follow `prev` (`None` at the start of a sentence).
+    fn may_follow(self, prev: Option<Tag>) -> bool {
+        match self {
+            Tag::I(k) => matches!(prev, Some(Tag::B(p)) | Some(Tag::I(p)) if p == k),
+            _ => true,
+        }
+    }
+}
+
+/// Casing classes of a word, as in training (`training/ner/common.py`): the
+/// encoder is uncased, so the casing of the original word is an input.
+fn word_shape(word: &str) -> i64 {
+    if word.bytes().any(|b| b.is_ascii_digit()) {
+        return 4;
+    }
+    let (mut up, mut lo) = (0usize, 0usize);
+    for c in word.chars() {
+        if c.is_uppercase() {
+            up += 1;
+        } else if c.is_lowercase() {
+            lo += 1;
+        }
+    }
+    match (up, lo) {
+        (0, 0) => 5,
+        (0, _) => 0,
+        (_, 0) => 1,
+        (1, _) if word.chars().next().is_some_and(char::is_uppercase) => 2,
+        _ => 3,
+    }
+}
+
+/// One word-piece of a sentence.
+#[derive(Debug, Clone, Copy)]
+struct Piece {
+    id: i64,
+    case: i64,
+}
+
+/// A word (pre-token) of a sentence: its first piece and byte span.
+#[derive(Debug, Clone, Copy)]
+struct Word {
+    first_piece: usize,
+    span: Span,
+}
+
+/// A sentence being labelled.
+struct Unit {
+    doc: usize,
+    sent: usize,
+    pieces: Vec<Piece>,
+    words: Vec<Word>,
+    /// `pieces.len() * labels` scores, filled from the rows.
+    logits: Vec<f32>,
+}
+
+/// A stretch of one unit's pieces inside a row.
+#[derive(Debug, Clone, Copy)]
+struct Segment {
+    unit: usize,
+    /// Pieces `[start, end)` of the unit appear in the row, in order.
+    start: usize,
+    end: usize,
+    /// Pieces whose scores this row provides.
+    keep_start: usize,
+    keep_end: usize,
+}
+
+/// One input sequence (without [CLS]/[SEP]).
+#[derive(Debug, Default)]
+struct Row {
+    segments: Vec<Segment>,
+    len: usize,
+}
+
+/// The NER model: tokenizer, label map and encoder.
+pub struct NerModel {
+    tokenizer: Tokenizer,
+    encoder: Arc<Encoder>,
+    tags: Vec<Tag>,
+    /// Pieces per row, without the two special tokens.
+    window: usize,
+    /// Overlap between windows of one long sentence.
+    overlap: usize,
+    /// Rows per forward pass.
+    rows_per_pass: usize,
+    cls: i64,
+    sep: i64,
+    pad: i64,
+}
+
+impl NerModel {
+    pub fn load(files: &ModelFiles, encoder: Arc<Encoder>) -> Result<NerModel, ModelError> {
+        let config_path = files.dir.join("config.json");
+        let labels = ModelConfig::labels(&files.config.id2label, &config_path)?;
+        let tags = labels
+            .iter()
+            .map(|l| {
+                Tag::parse(l).ok_or_else(|| ModelError::Config {
+                    path: config_path.clone(),
+                    message: format!("unknown NER label `{l}` (expected O or B-/I- with PER, ORG, LOC, MISC)"),
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut tokenizer = Tokenizer::from_file(&files.tokenizer)
+            .map_err(|e| ModelError::File { path: files.tokenizer.clone(), message: e.to_string() })?;
+        // The shipped tokenizer pads to 128; we pad each batch ourselves.
+        tokenizer.with_padding(None);
+        tokenizer
+            .with_truncation(None)
+            .map_err(|e| ModelError::File { path: files.tokenizer.clone(), message: e.to_string() })?;
+        let special = |t: &str| {
+            tokenizer.token_to_id(t).map(i64::from).ok_or_else(|| ModelError::Config {
+                path: files.tokenizer.clone(),
+                message: format!("tokenizer has no {t} token"),
+            })
+        };
+        let (cls, sep, pad) = (special("[CLS]")?, special("[SEP]")?, special("[PAD]")?);
+        let max_len = files.config.max_length.max(16);
+        Ok(NerModel {
+            tokenizer,
+            encoder,
+            tags,
+            window: max_len - 2,
+            overlap: (max_len - 2) / 4,
+            rows_per_pass: 32,
+            cls,
+            sep,
+            pad,
+        })
+    }
+
+    /// Overrides the row length (for tests of the windowing).
+    pub fn with_window(mut self, window: usize, overlap: usize) -> Self {
+        assert!(window > 2 * overlap, "windows must advance");
+        self.window = window;
+        self.overlap = overlap;
+        self
+    }
+
+    fn tokenize(&self, doc: usize, sent: usize, text: &str) -> Result<Unit, StageError> {
+        let enc = self
+            .tokenizer
+            .encode(text, false)
+            .map_err(|e| StageError::Failed { stage: "ner", message: format!("tokenizer: {e}") })?;
+        let ids = enc.get_ids();
+        let offsets = enc.get_offsets();
+        let word_ids = enc.get_word_ids();
+        let mut words: Vec<Word> = Vec::new();
+        let mut word_of_piece = Vec::with_capacity(ids.len());
+        let mut prev: Option<u32> = None;
+        for (i, (&(s, e), w)) in offsets.iter().zip(word_ids).enumerate() {
+            if w.is_none() || *w != prev {
+                words.push(Word { first_piece: i, span: Span::new(s, e) });
+            } else if let Some(last) = words.last_mut() {
+                last.span.end = last.span.end.max(e);
+            }
+            prev = *w;
+            word_of_piece.push(words.len() - 1);
+        }
+        let pieces = ids
+            .iter()
+            .enumerate()
+            .map(|(i, &id)| {
+                let w = words[word_of_piece[i]];
+                let shape = word_shape(&text[w.span]);
+                let case = if w.first_piece == i { 1 + shape } else { 7 + shape };
+                Piece { id: i64::from(id), case }
+            })
+            .collect::<Vec<_>>();
+        let logits = vec![0.0; pieces.len() * self.tags.len()];
+        Ok(Unit { doc, sent, pieces, words, logits })
+    }
+
+    /// Packs the units (in document order) into rows.
+    fn pack(&self, units: &[Unit]) -> Vec<Row> {
+        let mut rows = Vec::new();
+        let mut cur = Row::default();
+        let mut cur_doc = usize::MAX;
+        for (ui, u) in units.iter().enumerate() {
+            let n = u.pieces.len();
+            if n == 0 {
+                continue;
+            }
+            if n > self.window {
+                if cur.len > 0 {
+                    rows.push(std::mem::take(&mut cur));
+                }
+                rows.extend(windows(self.window, self.overlap, ui, n));
+                continue;
+            }
+            if cur.len > 0 && (cur.len + n > self.window || u.doc != cur_doc) {
+                rows.push(std::mem::take(&mut cur));
+            }
+            cur_doc = u.doc;
+            cur.segments.push(Segment { unit: ui, start: 0, end: n, keep_start: 0, keep_end: n });
+            cur.len += n;
+        }
+        if cur.len > 0 {
+            rows.push(cur);
+        }
+        rows
+    }
+
+    fn run_rows(&self, units: &mut [Unit], rows: &[&Row]) -> Result<(), StageError> {
+        let width = rows.iter().map(|r| r.len).max().unwrap_or(0) + 2;
+        let b = rows.len();
+        let mut ids = Array2::<i64>::from_elem((b, width), self.pad);
+        let mut mask = Array2::<i64>::zeros((b, width));
+        let mut case = Array2::<i64>::zeros((b, width));
+        for (r, row) in rows.iter().enumerate() {
+            ids[[r, 0]] = self.cls;
+            mask[[r, 0]] = 1;
+            let mut col = 1;
+            for seg in &row.segments {
+                for p in &units[seg.unit].pieces[seg.start..seg.end] {
+                    ids[[r, col]] = p.id;
+                    case[[r, col]] = p.case;
+                    mask[[r, col]] = 1;
+                    col += 1;
+                }
+            }
+            ids[[r, col]] = self.sep;
+            mask[[r, col]] = 1;
+        }
+        let out = self
+            .encoder
+            .forward(&EncoderInput { input_ids: ids, attention_mask: mask, case_ids: case })
+            .map_err(|e| StageError::Failed { stage: "ner", message: e.to_string() })?;
+        let logits = out.ner_logits;
+        let nl = self.tags.len();
+        if logits.shape()[2] != nl {
+            return Err(StageError::Failed {
+                stage: "ner",
+                message: format!("model gives {} labels per token, config has {nl}", logits.shape()[2]),
+            });
+        }
+        for (r, row) in rows.iter().enumerate() {
+            let mut col = 1;
+            for seg in &row.segments {
+                let unit = &mut units[seg.unit];
+                for p in seg.start..seg.end {
+                    if p >= seg.keep_start && p < seg.keep_end {
+                        for l in 0..nl {
+                            unit.logits[p * nl + l] = logits[[r, col, l]];
+                        }
+                    }
+                    col += 1;
+                }
+            }
+        }
+        Ok(())
+    }
+
+}
+
+/// Overlapping windows over one long sentence. Each piece is kept from
+/// the window where it is furthest from an edge: the boundary between
+/// two windows falls in the middle of their overlap.
+fn windows(window: usize, overlap: usize, unit: usize, n: usize) -> Vec<Row> {
+    let stride = window - overlap;
+    let mut starts = vec![0];
+    while starts.last().unwrap() + window < n {
+        starts.push(starts.last().unwrap() + stride);
+    }
+    starts
+        .iter()
+        .enumerate()
+        .map(|(k, &s)| {
+            let end = (s + window).min(n);
+            let keep_start = if k == 0 { 0 } else { s + overlap / 2 };
+            let keep_end = if k + 1 == starts.len() { n } else { starts[k + 1] + overlap / 2 };
+            Row { segments: vec![Segment { unit, start: s, end, keep_start, keep_end }], len: end - s }
+        })
+        .collect()
+}
+
+/// Viterbi over words with valid BIO transitions; returns entities with
+/// sentence-relative spans.
+fn decode(tags: &[Tag], unit: &Unit) -> Vec<(Span, EntityKind, f32)> {
+    let nl = tags.len();
+    let nw = unit.words.len();
+    if nw == 0 {
+        return Vec::new();
+    }
+    // Per-word probabilities from the first piece of each word.
+    let mut probs = vec![0f32; nw * nl];
+    for (w, word) in unit.words.iter().enumerate() {
+        let row = &unit.logits[word.first_piece * nl..(word.first_piece + 1) * nl];
+        let max = row.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+        let sum: f32 = row.iter().map(|x| (x - max).exp()).sum();
+        for l in 0..nl {
+            probs[w * nl + l] = (row[l] - max).exp() / sum;
+        }
+    }
+    let mut score = vec![f32::NEG_INFINITY; nw * nl];
+    let mut back = vec![0usize; nw * nl];
+    for l in 0..nl {
+        if tags[l].may_follow(None) {
+            score[l] = probs[l].max(1e-12).ln();
+        }
+    }
+    for w in 1..nw {
+        for l in 0..nl {
+            let emit = probs[w * nl + l].max(1e-12).ln();
+            let mut best = (f32::NEG_INFINITY, 0);
+            for p in 0..nl {
+                let s = score[(w - 1) * nl + p];
+                if s > best.0 && tags[l].may_follow(Some(tags[p])) {
+                    best = (s, p);
+                }
+            }
+            score[w * nl + l] = best.0 + emit;
+            back[w * nl + l] = best.1;
+        }
+    }
+    let mut path = vec![0usize; nw];
+    let last = &score[(nw - 1) * nl..];
+    path[nw - 1] = (0..nl).max_by(|&a, &b| last[a].total_cmp(&last[b])).unwrap_or(0);
+    for w in (1..nw).rev() {
+        path[w - 1] = back[w * nl + path[w]];
+    }
+    let mut out = Vec::new();
+    let mut w = 0;
+    while w < nw {
+        let Tag::B(kind) = tags[path[w]] else {
+            w += 1;
+            continue;
+        };
+        let start = w;
+        let mut conf = probs[w * nl + path[w]];
+        w += 1;
+        while w < nw && tags[path[w]] == Tag::I(kind) {
+            conf += probs[w * nl + path[w]];
+            w += 1;
+        }
+        let span = Span::new(unit.words[start].span.start, unit.words[w - 1].span.end);
+        out.push((span, kind, conf / (w - start) as f32));
+    }
+    out
+}
+
+/// Entities found per sentence: (document index, sentence index, entities).
+pub type NerOutput = Vec<(usize, usize, Vec<(Span, EntityKind, f32)>)>;
+
+/// The NER stage.
+pub struct NerStage {
+    model: NerModel,
+}
+
+impl NerStage {
+    pub fn new(model: NerModel) -> Self {
+        NerStage { model }
+    }
+
+    /// Loads the model folder with one encoder session per worker.
+    pub fn load(dir: &Path, workers: usize, ort_lib: Option<&Path>) -> Result<NerStage, ModelError> {
+        let files = ModelFiles::open(dir)?;
+        let env = crate::engine::runtime(ort_lib)?;
+        let encoder = Arc::new(Encoder::load(&files, workers, env)?);
+        Ok(NerStage { model: NerModel::load(&files, encoder)? })
+    }
+}
+
+impl Stage for NerStage {
+    type Output = NerOutput;
+
+    fn name(&self) -> &'static str {
+        "ner"
+    }
+
+    fn predict(&self, batch: &[Annotated]) -> Result<NerOutput, StageError> {
+        let m = &self.model;
+        let mut units = Vec::new();
+        for (d, a) in batch.iter().enumerate() {
+            for (s, sent) in a.sentences.iter().enumerate() {
+                units.push(m.tokenize(d, s, &a.doc.text[sent.span])?);
+            }
+        }
+        let rows = m.pack(&units);
+        // Sorting by length keeps padding small within each forward pass.
+        let mut order: Vec<&Row> = rows.iter().collect();
+        order.sort_by_key(|r| r.len);
+        for chunk in order.chunks(m.rows_per_pass) {
+            m.run_rows(&mut units, chunk)?;
+        }
+        Ok(units.iter().map(|u| (u.doc, u.sent, decode(&m.tags, u))).collect())
+    }
+
+    fn set_annotations(&self, batch: &mut [Annotated], output: NerOutput) {
+        for (d, s, ents) in output {
+            let sentence = &mut batch[d].sentences[s];
+            let base = sentence.span.start;
+            sentence.entities = ents
+                .into_iter()
+                .map(|(span, kind, confidence)| Entity { span: span.offset_by(base), kind, confidence, role: None, stance: None })
+                .collect();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shapes_match_training() {
+        let cases = [
+            ("iran", 0),
+            ("IAEA", 1),
+            ("A", 1),
+            ("Erdoğan", 2),
+            ("McDonald", 3),
+            ("iPhone", 3),
+            ("1996-08-22", 4),
+            ("F-16", 4),
+            (",", 5),
+            ("習近平", 5),
+            ("ÖZGÜR", 1),
+        ];
+        for (w, shape) in cases {
+            assert_eq!(word_shape(w), shape, "{w}");
+        }
+    }
+
+    #[test]
+    fn tags_parse_and_transitions_are_valid() {
+        assert_eq!(Tag::parse("B-PER"), Some(Tag::B(EntityKind::Per)));
+        assert_eq!(Tag::parse("I-MISC"), Some(Tag::I(EntityKind::Misc)));
+        assert_eq!(Tag::parse("O"), Some(Tag::O));
+        assert_eq!(Tag::parse("B-GPE"), None);
+        assert_eq!(Tag::parse("E-PER"), None);
+        let (b, i) = (Tag::B(EntityKind::Org), Tag::I(EntityKind::Org));
+        assert!(i.may_follow(Some(b)));
+        assert!(i.may_follow(Some(i)));
+        assert!(!i.may_follow(Some(Tag::O)));
+        assert!(!i.may_follow(None));
+        assert!(!i.may_follow(Some(Tag::B(EntityKind::Per))));
+        assert!(b.may_follow(Some(Tag::O)) && Tag::O.may_follow(Some(i)));
+    }
+
+    #[test]
+    fn windows_cover_every_piece_exactly_once() {
+        for (window, overlap, n) in [(10, 4, 11), (10, 4, 37), (126, 31, 127), (126, 31, 1000), (8, 2, 9)] {
+            let rows = windows(window, overlap, 0, n);
+            let mut kept = vec![0; n];
+            for r in &rows {
+                let seg = r.segments[0];
+                assert!(seg.end - seg.start <= window);
+                assert_eq!(r.len, seg.end - seg.start);
+                assert!(seg.start <= seg.keep_start && seg.keep_end <= seg.end, "{seg:?}");
+                for k in &mut kept[seg.keep_start..seg.keep_end] {
+                    *k += 1;
+                }
+            }
+            assert!(kept.iter().all(|&k| k == 1), "window {window} overlap {overlap} n {n}: {kept:?}");
+            // Every kept piece has context on both sides unless at a sentence edge.
+            for r in &rows {
+                let seg = r.segments[0];
+                if seg.keep_start > 0 {
+                    assert!(seg.keep_start - seg.start >= overlap / 2);
+                }
+            }
+        }
+    }
+
+    fn unit_with(words: usize, word_logits: &[[f32; 9]]) -> Unit {
+        let words_v = (0..words).map(|i| Word { first_piece: i, span: Span::new(i * 5, i * 5 + 4) }).collect();
+        Unit {
+            doc: 0,
+            sent: 0,
+            pieces: vec![Piece { id: 0, case: 0 }; words],
+            words: words_v,
+            logits: word_logits.iter().flatten().copied().collect(),
+        }
+    }
+
+    const TAGS: [&str; 9] = ["O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC"];
+
+    fn one_hot(l: usize, strength: f32) -> [f32; 9] {
+        let mut v = [0.0; 9];
+        v[l] = strength;
+        v
+    }
+
+    #[test]
+    fn viterbi_never_starts_an_entity_with_i() {
+        let tags: Vec<Tag> = TAGS.iter().map(|t| Tag::parse(t).unwrap()).collect();
+        // Argmax would say O I-PER I-PER O: invalid. Viterbi must not emit an
+        // I- after O; here it prefers B-PER I-PER (B-PER is close behind).
+        let mut w1 = one_hot(2, 5.0);
+        w1[1] = 4.5;
+        let unit = unit_with(4, &[one_hot(0, 5.0), w1, one_hot(2, 5.0), one_hot(0, 5.0)]);
+        let ents = decode(&tags, &unit);
+        assert_eq!(ents.len(), 1);
+        assert_eq!(ents[0].0, Span::new(5, 14));
+        assert_eq!(ents[0].1, EntityKind::Per);
+        assert!(ents[0].2 > 0.3 && ents[0].2 <= 1.0);
+    }
+
+    #[test]
+    fn adjacent_entities_of_the_same_type_stay_apart() {
+        let tags: Vec<Tag> = TAGS.iter().map(|t| Tag::parse(t).unwrap()).collect();
+        let unit = unit_with(3, &[one_hot(5, 6.0), one_hot(5, 6.0), one_hot(6, 6.0)]);
+        let ents: Vec<(Span, EntityKind)> = decode(&tags, &unit).into_iter().map(|(s, k, _)| (s, k)).collect();
+        assert_eq!(ents, [(Span::new(0, 4), EntityKind::Loc), (Span::new(5, 14), EntityKind::Loc)]);
+        // An I- of another type after B-LOC cannot continue it.
+        let unit = unit_with(2, &[one_hot(5, 6.0), one_hot(4, 6.0)]);
+        let ents = decode(&tags, &unit);
+        assert!(ents.iter().all(|(s, k, _)| !(*k == EntityKind::Loc && s.end == 9)), "{ents:?}");
+    }
+
+    #[test]
+    fn empty_sentence_has_no_entities() {
+        let tags: Vec<Tag> = TAGS.iter().map(|t| Tag::parse(t).unwrap()).collect();
+        assert!(decode(&tags, &unit_with(0, &[])).is_empty());
+    }
+}
