@@ -1,0 +1,112 @@
+//! Entity rows from the shipped model, through the binary: exact character
+//! offsets on hard text, no truncation of long sentences, valid rows.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+fn annotate_jsonl(docs: &[(&str, &str)]) -> Vec<csv::StringRecord> {
+    let mut input = String::new();
+    for (id, text) in docs {
+        input.push_str(&serde_json::json!({"id": id, "text": text}).to_string());
+        input.push('\n');
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_detente"))
+        .args(["annotate", "--raw", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    csv::Reader::from_reader(out.stdout.as_slice()).records().map(|r| r.unwrap()).collect()
+}
+
+fn char_slice(text: &str, start: usize, end: usize) -> String {
+    text.chars().skip(start).take(end - start).collect()
+}
+
+/// (text, label) of the entity rows of document `id`.
+fn entities<'a>(rows: &'a [csv::StringRecord], id: &str) -> Vec<(&'a str, &'a str)> {
+    rows.iter().filter(|r| &r[0] == id && &r[2] == "entity").map(|r| (&r[5], &r[6])).collect()
+}
+
+#[test]
+fn entity_offsets_round_trip_on_hard_text() {
+    let docs = [
+        ("quotes", "Turkish President Tayyip Erdoğan said “Iran” and the “United States” must talk."),
+        ("possessive", "Turkey's foreign minister Hakan Fidan met Iran’s Abbas Araghchi in Ankara."),
+        ("hyphen", "The US-Iran talks in Muscat were mediated by Oman."),
+        ("spaces", "Recep  Tayyip   Erdoğan\nspoke  in   Istanbul with\tVladimir Putin."),
+        ("caps", "IRAN WARNS UNITED STATES OVER STRAIT OF HORMUZ"),
+    ];
+    let rows = annotate_jsonl(&docs);
+    for r in &rows {
+        let text = docs.iter().find(|(id, _)| *id == &r[0]).unwrap().1;
+        let (start, end): (usize, usize) = (r[3].parse().unwrap(), r[4].parse().unwrap());
+        assert_eq!(char_slice(text, start, end), &r[5], "offsets of {r:?}");
+        if &r[2] == "entity" {
+            let t = &r[5];
+            assert_eq!(t.trim(), t, "no whitespace at the edges: {r:?}");
+            for bad in ['“', '”', '"', '’', '\''] {
+                assert!(!t.starts_with(bad) && !t.ends_with(bad), "quote inside entity span: {r:?}");
+            }
+            assert!(!t.ends_with("'s") && !t.ends_with("’s"), "possessive inside entity span: {r:?}");
+            assert!(["PER", "ORG", "LOC", "MISC"].contains(&&r[6]), "{r:?}");
+            let conf: f32 = r[7].parse().unwrap();
+            assert!((0.0..=1.0).contains(&conf), "{r:?}");
+        }
+    }
+    let quotes = entities(&rows, "quotes");
+    assert!(quotes.contains(&("Tayyip Erdoğan", "PER")), "{quotes:?}");
+    assert!(quotes.contains(&("Iran", "LOC")), "{quotes:?}");
+    let poss = entities(&rows, "possessive");
+    assert!(poss.contains(&("Turkey", "LOC")), "{poss:?}");
+    assert!(poss.contains(&("Hakan Fidan", "PER")), "{poss:?}");
+    assert!(poss.contains(&("Abbas Araghchi", "PER")), "{poss:?}");
+    let hyphen = entities(&rows, "hyphen");
+    assert!(hyphen.contains(&("Iran", "LOC")) && hyphen.contains(&("Oman", "LOC")), "{hyphen:?}");
+    let spaces = entities(&rows, "spaces");
+    assert!(spaces.contains(&("Vladimir Putin", "PER")), "{spaces:?}");
+    assert!(spaces.iter().any(|(t, l)| *l == "PER" && t.contains("Erdoğan")), "{spaces:?}");
+}
+
+#[test]
+fn long_sentences_are_windowed_not_truncated() {
+    // One sentence of ~600 word-pieces: five times the model's window.
+    let clause = "Erdoğan met Araghchi in Ankara while Putin spoke in Moscow, ";
+    let mut text = clause.repeat(40);
+    text.push_str("and Guterres stayed in Geneva.");
+    let rows = annotate_jsonl(&[("long", &text)]);
+    let sentences = rows.iter().filter(|r| &r[2] == "sentence").count();
+    assert_eq!(sentences, 1, "the test needs one long sentence");
+    let ents: Vec<(usize, usize, String)> =
+        rows.iter().filter(|r| &r[2] == "entity").map(|r| (r[3].parse().unwrap(), r[4].parse().unwrap(), r[6].to_string())).collect();
+    // Entities are in order and never overlap, even where windows overlap.
+    for w in ents.windows(2) {
+        assert!(w[0].1 <= w[1].0, "overlap: {w:?}");
+    }
+    let per = ents.iter().filter(|e| e.2 == "PER").count();
+    let loc = ents.iter().filter(|e| e.2 == "LOC").count();
+    assert!(per >= 110 && per <= 121, "three people per clause, 40 clauses, plus Guterres: {per}");
+    assert!(loc >= 75 && loc <= 81, "two places per clause plus Geneva: {loc}");
+    // The end of the sentence is labelled: nothing was cut off.
+    let n = text.chars().count();
+    assert!(ents.iter().any(|e| e.1 + 20 > n), "entities near the end: {:?}", ents.last());
+}
+
+#[test]
+fn many_short_documents_batch_across_boundaries() {
+    let names = ["Araghchi", "Erdoğan", "Hegseth", "Rutte", "Zelenskiy", "Grossi"];
+    let texts: Vec<(String, String)> =
+        (0..300).map(|i| (format!("d{i}"), format!("{} spoke in Geneva on day {i}.", names[i % names.len()]))).collect();
+    let docs: Vec<(&str, &str)> = texts.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let rows = annotate_jsonl(&docs);
+    let ids: Vec<&str> = rows.iter().filter(|r| &r[2] == "sentence").map(|r| &r[0]).collect();
+    let expected: Vec<String> = (0..300).map(|i| format!("d{i}")).collect();
+    assert_eq!(ids, expected);
+    let geneva = rows.iter().filter(|r| &r[2] == "entity" && &r[5] == "Geneva").count();
+    assert!(geneva >= 290, "Geneva found in {geneva}/300 documents");
+}
