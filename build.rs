@@ -75,18 +75,16 @@ fn fetch(cache: &Path, lib: &Path) -> Result<(), String> {
     }
     // Verify and extract with Python's standard library, which pip already
     // needs, rather than adding hashing and zip crates to every build.
-    let script = format!(
-        "import hashlib,sys,zipfile\n\
+    let script = "import hashlib,sys,zipfile\n\
          w,want,member,dest=sys.argv[1:5]\n\
          h=hashlib.sha256(open(w,'rb').read()).hexdigest()\n\
          if h!=want: sys.exit('sha256 mismatch for '+w+': '+h)\n\
          z=zipfile.ZipFile(w)\n\
-         open(dest+'.part','wb').write(z.read(member))\n"
-    );
+         open(dest+'.part','wb').write(z.read(member))\n";
     let python = env::var("PYTHON").unwrap_or_else(|_| "python3".into());
     let part = format!("{}", lib.display());
     let status = Command::new(&python)
-        .args(["-c", &script])
+        .args(["-c", script])
         .arg(&wheel)
         .arg(WHEEL_SHA256)
         .arg(LIB_IN_WHEEL)

@@ -101,9 +101,13 @@ pub struct ModelConfig {
     pub id2label: BTreeMap<String, String>,
     #[serde(default = "default_max_length")]
     pub max_length: usize,
+    /// Order of the stance outputs, when the model has a stance head.
     #[serde(default)]
-    pub stance_id2label: Option<BTreeMap<String, String>>,
-    /// Stance temperature from calibration on dev; 1.0 when absent.
+    pub stance_labels: Option<Vec<String>>,
+    /// Order of the role outputs.
+    #[serde(default)]
+    pub role_labels: Option<Vec<String>>,
+    /// Temperature fitted on dev so that probabilities are calibrated.
     #[serde(default)]
     pub stance_temperature: Option<f32>,
 }
@@ -179,8 +183,12 @@ pub struct EncoderInput {
 pub struct EncoderOutput {
     /// Token-classification logits, `[batch, seq, labels]`.
     pub ner_logits: Array3<f32>,
-    /// Sentence-classification logits, `[batch, classes]`, when the model has a stance head.
-    pub stance_logits: Option<Array2<f32>>,
+    /// Per-token stance logits, `[batch, seq, 3]`: a linear head on every
+    /// token, so that the mean over a sentence's pieces is the sentence's
+    /// logits even when several sentences share a row.
+    pub stance_token_logits: Option<Array3<f32>>,
+    /// Per-token role logits, `[batch, seq, 3]`, averaged over an entity's pieces.
+    pub role_logits: Option<Array3<f32>>,
 }
 
 /// The encoder: one session per worker.
@@ -210,7 +218,8 @@ impl Encoder {
             sessions.push(Mutex::new(session));
         }
         let first = sessions[0].lock().expect("fresh lock");
-        let has_stance = first.outputs().iter().any(|o| o.name() == "stance_logits");
+        let has_stance = first.outputs().iter().any(|o| o.name() == "stance_token_logits")
+            && first.outputs().iter().any(|o| o.name() == "role_logits");
         let uses_case_ids = first.inputs().iter().any(|i| i.name() == "case_ids");
         if !first.outputs().iter().any(|o| o.name() == "logits") {
             return Err(ModelError::Session { path: path.clone(), message: "model has no `logits` output".into() });
@@ -242,14 +251,17 @@ impl Encoder {
         };
         let ner = outputs["logits"].try_extract_array::<f32>().map_err(run)?;
         let ner_logits = ner.into_dimensionality::<ndarray::Ix3>().map_err(|e| ModelError::Run(e.to_string()))?.to_owned();
-        let stance_logits = match outputs.get("stance_logits") {
-            Some(v) => {
-                let a = v.try_extract_array::<f32>().map_err(run)?;
-                Some(a.into_dimensionality::<ndarray::Ix2>().map_err(|e| ModelError::Run(e.to_string()))?.to_owned())
+        let token_output = |name: &str| -> Result<Option<Array3<f32>>, ModelError> {
+            if !self.has_stance {
+                return Ok(None);
             }
-            None => None,
+            let Some(v) = outputs.get(name) else { return Ok(None) };
+            let a = v.try_extract_array::<f32>().map_err(run)?;
+            Ok(Some(a.into_dimensionality::<ndarray::Ix3>().map_err(|e| ModelError::Run(e.to_string()))?.to_owned()))
         };
-        Ok(EncoderOutput { ner_logits, stance_logits })
+        let stance_token_logits = token_output("stance_token_logits")?;
+        let role_logits = token_output("role_logits")?;
+        Ok(EncoderOutput { ner_logits, stance_token_logits, role_logits })
     }
 }
 

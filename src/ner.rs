@@ -18,7 +18,7 @@ use std::sync::Arc;
 use ndarray::Array2;
 use tokenizers::Tokenizer;
 
-use crate::core::{Annotated, Entity, EntityKind, Span};
+use crate::core::{Annotated, Entity, EntityKind, Role, Span, Stance, StanceProbs};
 use crate::engine::{Encoder, EncoderInput, ModelConfig, ModelError, ModelFiles};
 use crate::error::StageError;
 use crate::pipeline::Stage;
@@ -99,6 +99,11 @@ struct Unit {
     words: Vec<Word>,
     /// `pieces.len() * labels` scores, filled from the rows.
     logits: Vec<f32>,
+    /// Sum of the per-piece stance logits (model order) and how many pieces.
+    stance_sum: [f32; 3],
+    stance_pieces: usize,
+    /// `pieces.len() * 3` role logits (model order), when the model has them.
+    roles: Vec<f32>,
 }
 
 /// A stretch of one unit's pieces inside a row.
@@ -134,6 +139,17 @@ pub struct NerModel {
     cls: i64,
     sep: i64,
     pad: i64,
+    /// The stance head's outputs in model order, mapped once at load.
+    stance: Option<StanceHead>,
+}
+
+/// How to read the stance and role outputs.
+#[derive(Debug, Clone, Copy)]
+struct StanceHead {
+    /// `labels[i]` is the stance of output `i`.
+    labels: [Stance; 3],
+    roles: [Role; 3],
+    temperature: f32,
 }
 
 impl NerModel {
@@ -164,6 +180,7 @@ impl NerModel {
         };
         let (cls, sep, pad) = (special("[CLS]")?, special("[SEP]")?, special("[PAD]")?);
         let max_len = files.config.max_length.max(16);
+        let stance = if encoder.has_stance() { Some(stance_head(&files.config, &config_path)?) } else { None };
         Ok(NerModel {
             tokenizer,
             encoder,
@@ -174,7 +191,12 @@ impl NerModel {
             cls,
             sep,
             pad,
+            stance,
         })
+    }
+
+    pub fn has_stance(&self) -> bool {
+        self.stance.is_some()
     }
 
     /// Overrides the row length (for tests of the windowing).
@@ -216,7 +238,8 @@ impl NerModel {
             })
             .collect::<Vec<_>>();
         let logits = vec![0.0; pieces.len() * self.tags.len()];
-        Ok(Unit { doc, sent, pieces, words, logits })
+        let roles = if self.stance.is_some() { vec![0.0; pieces.len() * 3] } else { Vec::new() };
+        Ok(Unit { doc, sent, pieces, words, logits, stance_sum: [0.0; 3], stance_pieces: 0, roles })
     }
 
     /// Packs the units (in document order) into rows.
@@ -282,6 +305,10 @@ impl NerModel {
                 message: format!("model gives {} labels per token, config has {nl}", logits.shape()[2]),
             });
         }
+        let extra = match (&out.stance_token_logits, &out.role_logits) {
+            (Some(s), Some(r)) if self.stance.is_some() => Some((s, r)),
+            _ => None,
+        };
         for (r, row) in rows.iter().enumerate() {
             let mut col = 1;
             for seg in &row.segments {
@@ -291,6 +318,13 @@ impl NerModel {
                         for l in 0..nl {
                             unit.logits[p * nl + l] = logits[[r, col, l]];
                         }
+                        if let Some((stance, roles)) = extra {
+                            for k in 0..3 {
+                                unit.stance_sum[k] += stance[[r, col, k]];
+                                unit.roles[p * 3 + k] = roles[[r, col, k]];
+                            }
+                            unit.stance_pieces += 1;
+                        }
                     }
                     col += 1;
                 }
@@ -299,6 +333,70 @@ impl NerModel {
         Ok(())
     }
 
+}
+
+fn stance_head(config: &ModelConfig, path: &Path) -> Result<StanceHead, ModelError> {
+    let bad = |m: String| ModelError::Config { path: path.to_path_buf(), message: m };
+    let stance = config.stance_labels.as_ref().ok_or_else(|| bad("model has a stance head but no `stance_labels`".into()))?;
+    let roles = config.role_labels.as_ref().ok_or_else(|| bad("model has a role head but no `role_labels`".into()))?;
+    if stance.len() != 3 || roles.len() != 3 {
+        return Err(bad("`stance_labels` and `role_labels` must have three entries each".into()));
+    }
+    let mut labels = [Stance::Neutral; 3];
+    for (i, l) in stance.iter().enumerate() {
+        labels[i] = Stance::parse(l).ok_or_else(|| bad(format!("unknown stance label `{l}`")))?;
+    }
+    let mut role_map = [Role::Other; 3];
+    for (i, l) in roles.iter().enumerate() {
+        role_map[i] = match l.as_str() {
+            "source" => Role::Source,
+            "target" => Role::Target,
+            "other" => Role::Other,
+            _ => return Err(bad(format!("unknown role label `{l}`"))),
+        };
+    }
+    let distinct = |a: &[Stance; 3]| a[0] != a[1] && a[1] != a[2] && a[0] != a[2];
+    if !distinct(&labels) {
+        return Err(bad("`stance_labels` repeats a label".into()));
+    }
+    let temperature = config.stance_temperature.unwrap_or(1.0);
+    if !(temperature.is_finite() && temperature > 0.0) {
+        return Err(bad(format!("stance_temperature {temperature} must be positive")));
+    }
+    Ok(StanceHead { labels, roles: role_map, temperature })
+}
+
+fn softmax3(x: [f32; 3]) -> [f32; 3] {
+    let m = x[0].max(x[1]).max(x[2]);
+    let e = [(x[0] - m).exp(), (x[1] - m).exp(), (x[2] - m).exp()];
+    let s = e[0] + e[1] + e[2];
+    [e[0] / s, e[1] / s, e[2] / s]
+}
+
+/// The sentence's calibrated stance, in [`Stance::ALL`] order.
+fn sentence_stance(head: &StanceHead, unit: &Unit) -> Option<StanceProbs> {
+    if unit.stance_pieces == 0 {
+        return None;
+    }
+    let n = unit.stance_pieces as f32 * head.temperature;
+    let p = softmax3([unit.stance_sum[0] / n, unit.stance_sum[1] / n, unit.stance_sum[2] / n]);
+    let mut out = [0.0; 3];
+    for (i, s) in head.labels.iter().enumerate() {
+        out[s.index()] = p[i];
+    }
+    Some(StanceProbs(out))
+}
+
+/// An entity's role: the mean role logits over its pieces.
+fn entity_role(head: &StanceHead, unit: &Unit, pieces: std::ops::Range<usize>) -> Role {
+    let mut sum = [0.0f32; 3];
+    for p in pieces {
+        for k in 0..3 {
+            sum[k] += unit.roles[p * 3 + k];
+        }
+    }
+    let best = (0..3).max_by(|&a, &b| sum[a].total_cmp(&sum[b])).unwrap_or(0);
+    head.roles[best]
 }
 
 /// Overlapping windows over one long sentence. Each piece is kept from
@@ -324,7 +422,7 @@ fn windows(window: usize, overlap: usize, unit: usize, n: usize) -> Vec<Row> {
 
 /// Viterbi over words with valid BIO transitions; returns entities with
 /// sentence-relative spans.
-fn decode(tags: &[Tag], unit: &Unit) -> Vec<(Span, EntityKind, f32)> {
+fn decode(tags: &[Tag], unit: &Unit) -> Vec<(Span, EntityKind, f32, std::ops::Range<usize>)> {
     let nl = tags.len();
     let nw = unit.words.len();
     if nw == 0 {
@@ -382,13 +480,23 @@ fn decode(tags: &[Tag], unit: &Unit) -> Vec<(Span, EntityKind, f32)> {
             w += 1;
         }
         let span = Span::new(unit.words[start].span.start, unit.words[w - 1].span.end);
-        out.push((span, kind, conf / (w - start) as f32));
+        let pieces_end = if w < nw { unit.words[w].first_piece } else { unit.pieces.len() };
+        out.push((span, kind, conf / (w - start) as f32, unit.words[start].first_piece..pieces_end));
     }
     out
 }
 
-/// Entities found per sentence: (document index, sentence index, entities).
-pub type NerOutput = Vec<(usize, usize, Vec<(Span, EntityKind, f32)>)>;
+/// What the model found in one sentence.
+pub struct SentencePrediction {
+    pub doc: usize,
+    pub sent: usize,
+    /// Sentence-relative spans.
+    pub entities: Vec<(Span, EntityKind, f32, Option<Role>)>,
+    pub stance: Option<StanceProbs>,
+}
+
+/// Predictions for every sentence of a batch.
+pub type NerOutput = Vec<SentencePrediction>;
 
 /// The NER stage.
 pub struct NerStage {
@@ -431,16 +539,35 @@ impl Stage for NerStage {
         for chunk in order.chunks(m.rows_per_pass) {
             m.run_rows(&mut units, chunk)?;
         }
-        Ok(units.iter().map(|u| (u.doc, u.sent, decode(&m.tags, u))).collect())
+        Ok(units
+            .iter()
+            .map(|u| {
+                let entities = decode(&m.tags, u)
+                    .into_iter()
+                    .map(|(span, kind, conf, pieces)| (span, kind, conf, m.stance.as_ref().map(|h| entity_role(h, u, pieces))))
+                    .collect();
+                let stance = m.stance.as_ref().and_then(|h| sentence_stance(h, u));
+                SentencePrediction { doc: u.doc, sent: u.sent, entities, stance }
+            })
+            .collect())
     }
 
     fn set_annotations(&self, batch: &mut [Annotated], output: NerOutput) {
-        for (d, s, ents) in output {
-            let sentence = &mut batch[d].sentences[s];
+        for p in output {
+            let sentence = &mut batch[p.doc].sentences[p.sent];
             let base = sentence.span.start;
-            sentence.entities = ents
+            sentence.stance = p.stance;
+            sentence.entities = p
+                .entities
                 .into_iter()
-                .map(|(span, kind, confidence)| Entity { span: span.offset_by(base), kind, confidence, role: None, stance: None })
+                .map(|(span, kind, confidence, role)| Entity {
+                    span: span.offset_by(base),
+                    kind,
+                    confidence,
+                    role,
+                    // An entity carries the stance of the statement it takes part in.
+                    stance: role.and(p.stance),
+                })
                 .collect();
         }
     }
@@ -519,6 +646,9 @@ mod tests {
             pieces: vec![Piece { id: 0, case: 0 }; words],
             words: words_v,
             logits: word_logits.iter().flatten().copied().collect(),
+            stance_sum: [0.0; 3],
+            stance_pieces: 0,
+            roles: Vec::new(),
         }
     }
 
@@ -549,12 +679,12 @@ mod tests {
     fn adjacent_entities_of_the_same_type_stay_apart() {
         let tags: Vec<Tag> = TAGS.iter().map(|t| Tag::parse(t).unwrap()).collect();
         let unit = unit_with(3, &[one_hot(5, 6.0), one_hot(5, 6.0), one_hot(6, 6.0)]);
-        let ents: Vec<(Span, EntityKind)> = decode(&tags, &unit).into_iter().map(|(s, k, _)| (s, k)).collect();
+        let ents: Vec<(Span, EntityKind)> = decode(&tags, &unit).into_iter().map(|(s, k, _, _)| (s, k)).collect();
         assert_eq!(ents, [(Span::new(0, 4), EntityKind::Loc), (Span::new(5, 14), EntityKind::Loc)]);
         // An I- of another type after B-LOC cannot continue it.
         let unit = unit_with(2, &[one_hot(5, 6.0), one_hot(4, 6.0)]);
         let ents = decode(&tags, &unit);
-        assert!(ents.iter().all(|(s, k, _)| !(*k == EntityKind::Loc && s.end == 9)), "{ents:?}");
+        assert!(ents.iter().all(|(s, k, _, _)| !(*k == EntityKind::Loc && s.end == 9)), "{ents:?}");
     }
 
     #[test]

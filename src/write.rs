@@ -87,7 +87,7 @@ impl<W: Write> CsvWriter<W> {
         let text = a.doc.text.as_str();
         let mut cursor = CharCursor::default();
         let doc_id = self.text_cell(&a.doc.id).to_owned();
-        let mut nums = Numbers::default();
+        let mut nums = Numbers;
         for (i, s) in a.sentences.iter().enumerate() {
             let start = cursor.at(text, s.span.start);
             // Entities lie inside the sentence and in order, so a copy of the

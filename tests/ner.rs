@@ -90,8 +90,8 @@ fn long_sentences_are_windowed_not_truncated() {
     }
     let per = ents.iter().filter(|e| e.2 == "PER").count();
     let loc = ents.iter().filter(|e| e.2 == "LOC").count();
-    assert!(per >= 110 && per <= 121, "three people per clause, 40 clauses, plus Guterres: {per}");
-    assert!(loc >= 75 && loc <= 81, "two places per clause plus Geneva: {loc}");
+    assert!((110..=121).contains(&per), "three people per clause, 40 clauses, plus Guterres: {per}");
+    assert!((75..=81).contains(&loc), "two places per clause plus Geneva: {loc}");
     // The end of the sentence is labelled: nothing was cut off.
     let n = text.chars().count();
     assert!(ents.iter().any(|e| e.1 + 20 > n), "entities near the end: {:?}", ents.last());
