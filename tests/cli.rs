@@ -113,7 +113,7 @@ fn txt_folder_gives_contract_rows() {
     let out = run(&["annotate", "tests/fixtures/corpus/txt"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let rows = parse(&out.stdout);
-    let ids: Vec<&str> = rows.iter().filter(|r| r.sentence == 0).map(|r| r.doc_id.as_str()).collect();
+    let ids: Vec<&str> = rows.iter().filter(|r| r.kind == "sentence" && r.sentence == 0).map(|r| r.doc_id.as_str()).collect();
     // Ids are paths relative to the folder, in sorted order, recursing.
     assert_eq!(ids, ["a.txt", "b.txt", "c.txt", "d.txt", "sub/e.txt"]);
     let texts = fixture_texts();
@@ -133,7 +133,7 @@ fn all_three_formats_agree() {
     };
     assert_eq!(strip(&txt), strip(&jsonl));
     assert_eq!(strip(&txt), strip(&csv));
-    let ids: Vec<&str> = jsonl.iter().filter(|r| r.sentence == 0).map(|r| r.doc_id.as_str()).collect();
+    let ids: Vec<&str> = jsonl.iter().filter(|r| r.kind == "sentence" && r.sentence == 0).map(|r| r.doc_id.as_str()).collect();
     assert_eq!(ids, ["a", "b", "c", "d", "e"]);
     check_rows(&csv, &fixture_texts(), |id| id.to_string());
 }
@@ -164,11 +164,11 @@ fn more_documents_than_a_batch_stay_in_order() {
     let out = run_stdin(&["annotate", "--batch-size", "8", "--threads", "2", "-"], input.as_bytes());
     assert!(out.status.success());
     let rows = parse(&out.stdout);
-    let ids: Vec<String> = rows.iter().filter(|r| r.sentence == 0).map(|r| r.doc_id.clone()).collect();
+    let ids: Vec<String> = rows.iter().filter(|r| r.kind == "sentence" && r.sentence == 0).map(|r| r.doc_id.clone()).collect();
     let expected: Vec<String> = (0..n).map(|i| format!("doc-{i}")).collect();
     assert_eq!(ids, expected);
     for i in 0..n {
-        let count = rows.iter().filter(|r| r.doc_id == format!("doc-{i}")).count();
+        let count = rows.iter().filter(|r| r.kind == "sentence" && r.doc_id == format!("doc-{i}")).count();
         assert_eq!(count, 1 + i % 5 + 1, "headline plus sentences of doc-{i}");
     }
     let summary = String::from_utf8_lossy(&out.stderr);

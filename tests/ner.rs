@@ -67,7 +67,10 @@ fn entity_offsets_round_trip_on_hard_text() {
     assert!(poss.contains(&("Hakan Fidan", "PER")), "{poss:?}");
     assert!(poss.contains(&("Abbas Araghchi", "PER")), "{poss:?}");
     let hyphen = entities(&rows, "hyphen");
-    assert!(hyphen.contains(&("Iran", "LOC")) && hyphen.contains(&("Oman", "LOC")), "{hyphen:?}");
+    // CoNLL tags a hyphenated compound as one token, so the model may keep
+    // "US-Iran" whole; either way the span is exact (checked above).
+    assert!(hyphen.iter().any(|(t, l)| *l == "LOC" && t.contains("Iran")), "{hyphen:?}");
+    assert!(hyphen.contains(&("Oman", "LOC")), "{hyphen:?}");
     let spaces = entities(&rows, "spaces");
     assert!(spaces.contains(&("Vladimir Putin", "PER")), "{spaces:?}");
     assert!(spaces.iter().any(|(t, l)| *l == "PER" && t.contains("Erdoğan")), "{spaces:?}");
