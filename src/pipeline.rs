@@ -164,7 +164,9 @@ impl Default for RunSettings {
     fn default() -> Self {
         RunSettings {
             batch_docs: 64,
-            batch_bytes: 256 * 1024,
+            // Small enough that a modest corpus still spreads over every
+            // worker, large enough (~5k words) to sort and pad well.
+            batch_bytes: 32 * 1024,
             threads: thread::available_parallelism().map_or(2, |n| n.get()),
         }
     }
