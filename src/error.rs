@@ -41,6 +41,8 @@ pub enum InputError {
     Binary,
     #[error("directory loop through {}; not followed", .path.display())]
     Loop { path: PathBuf },
+    #[error("duplicate document id (kept; ids should be unique for review)")]
+    DuplicateId,
     #[error(transparent)]
     Stage(#[from] StageError),
 }

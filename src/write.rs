@@ -66,9 +66,16 @@ pub struct CsvWriter<W: Write> {
 impl<W: Write> CsvWriter<W> {
     /// Writes the header at once, so even an empty run gives a valid CSV.
     pub fn new(out: W, neutralise_formulas: bool) -> io::Result<Self> {
-        let mut out = csv::WriterBuilder::new().has_headers(false).from_writer(out);
-        out.write_record(HEADER).map_err(into_io)?;
-        Ok(CsvWriter { out, neutralise_formulas, scratch: String::new() })
+        let mut w = Self::continuing(out, neutralise_formulas);
+        w.out.write_record(HEADER).map_err(into_io)?;
+        Ok(w)
+    }
+
+    /// A writer that appends rows to a CSV whose header is already written
+    /// (a resumed run).
+    pub fn continuing(out: W, neutralise_formulas: bool) -> Self {
+        let out = csv::WriterBuilder::new().has_headers(false).from_writer(out);
+        CsvWriter { out, neutralise_formulas, scratch: String::new() }
     }
 
     fn text_cell<'a>(&'a mut self, s: &'a str) -> &'a str {

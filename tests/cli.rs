@@ -354,3 +354,17 @@ fn help_reads_like_a_unix_tool() {
         assert!(help.contains(flag), "annotate --help mentions {flag}");
     }
 }
+
+#[test]
+fn duplicate_ids_are_kept_with_a_warning() {
+    let input = "{\"id\": \"x\", \"text\": \"First.\"}\n{\"id\": \"y\", \"text\": \"Second.\"}\n{\"id\": \"x\", \"text\": \"Third.\"}\n";
+    let out = run_stdin(&["annotate", "--no-model", "-"], input.as_bytes());
+    assert!(out.status.success(), "a duplicate is a warning, not a skip");
+    let rows = parse(&out.stdout);
+    let texts: Vec<&str> = rows.iter().map(|r| r.text.as_str()).collect();
+    assert_eq!(texts, ["First.", "Second.", "Third."]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("<stdin>:3 (document `x`): duplicate document id"), "{stderr}");
+    assert!(stderr.contains("1 warnings"), "{stderr}");
+}
+

@@ -2,7 +2,8 @@
 //! runs the pipeline, and writes the review CSV; problems go to stderr, to
 //! `--errors`, and into the final summary.
 
-use std::fs::File;
+use std::collections::HashSet;
+use std::hash::BuildHasher;
 use std::io::{BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -13,7 +14,7 @@ use anyhow::{bail, Context};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use detente::core::count_words;
-use detente::error::{Problem, Severity};
+use detente::error::{InputError, Problem, Severity};
 use detente::ner::NerStage;
 use detente::pipeline::{self, Component, Pipeline, RunSettings, Slot, SplitStage};
 use detente::read::{Corpus, Format, Input, ReadSettings};
@@ -102,6 +103,17 @@ pub struct Args {
     /// Split sentences only: no entities, no model loaded.
     #[arg(long)]
     pub no_model: bool,
+
+    /// Continue a run that was killed, from its last checkpoint. Needs
+    /// --output, and the same inputs in the same order; the result is the
+    /// same file an uninterrupted run writes.
+    #[arg(long)]
+    pub resume: bool,
+
+    /// Record progress for --resume at least every N input items (and
+    /// every two seconds).
+    #[arg(long, default_value_t = 1000, value_name = "N", hide = true)]
+    pub checkpoint_every: u64,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug)]
@@ -124,10 +136,15 @@ pub struct Settings {
     /// The model folder, or `None` to split sentences only.
     pub model: Option<PathBuf>,
     pub ort_lib: Option<PathBuf>,
+    pub resume: bool,
+    pub checkpoint_every: u64,
 }
 
 impl Settings {
     pub fn from_args(args: &Args) -> anyhow::Result<Settings> {
+        if args.resume && args.output.is_none() {
+            bail!("--resume needs --output FILE");
+        }
         if args.batch_size == 0 {
             bail!("--batch-size must be at least 1");
         }
@@ -163,6 +180,8 @@ impl Settings {
             quiet: args.quiet,
             model: if args.no_model { None } else { Some(model_dir(args.model.as_deref())?) },
             ort_lib: args.ort_lib.clone(),
+            resume: args.resume,
+            checkpoint_every: args.checkpoint_every.max(1),
         })
     }
 }
@@ -207,7 +226,8 @@ fn model_dir(explicit: Option<&Path>) -> anyhow::Result<PathBuf> {
         .with_context(|| format!("no model found (looked in {}); pass --model DIR, or --no-model to split sentences only", candidates.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")))
 }
 
-fn build_pipeline(settings: &Settings) -> anyhow::Result<Pipeline> {
+/// The pipeline `annotate` runs; `eval --input` runs the same one.
+pub fn build_pipeline(settings: &Settings) -> anyhow::Result<Pipeline> {
     let mut stages: Vec<Box<dyn Component>> = vec![Box::new(SplitStage::default())];
     if let Some(dir) = &settings.model {
         let ner = NerStage::load(dir, settings.run.threads, settings.ort_lib.as_deref())
@@ -223,22 +243,60 @@ fn annotate(settings: &Settings, pipeline: &Pipeline) -> anyhow::Result<ExitCode
     let bytes_read = corpus.bytes_read();
     let progress = progress_bar(settings, corpus.total_bytes());
 
+    let (output, resume_at) = Output::create(settings.output.as_deref(), settings.resume)?;
     let mut errors_csv = match &settings.errors {
         Some(p) => {
-            let f = File::create(p).with_context(|| format!("cannot create {}", p.display()))?;
+            // A resumed run adds to the problems it already reported.
+            let append = resume_at.items > 0 && p.exists();
+            let f = std::fs::OpenOptions::new()
+                .create(true)
+                .write(true)
+                .append(append)
+                .truncate(!append)
+                .open(p)
+                .with_context(|| format!("cannot create {}", p.display()))?;
             let mut w = csv::Writer::from_writer(BufWriter::new(f));
-            w.write_record(["severity", "doc_id", "path", "line", "message"])?;
+            if !append {
+                w.write_record(["severity", "doc_id", "path", "line", "message"])?;
+            }
             Some(w)
         }
         None => None,
     };
-    let output = Output::create(settings.output.as_deref())?;
-    let mut writer = CsvWriter::new(output, settings.neutralise_formulas)?;
+    let checkpointer = output.checkpointer()?;
+    let mut writer = if resume_at.items > 0 {
+        if !settings.quiet {
+            eprintln!("detente: resuming after {} input items", resume_at.items);
+        }
+        CsvWriter::continuing(output, settings.neutralise_formulas)
+    } else {
+        CsvWriter::new(output, settings.neutralise_formulas)?
+    };
     let mut tally = Tally::default();
+    let mut items_done = resume_at.items;
+    let mut last_checkpoint = (items_done, Instant::now());
+    // Ids are remembered as 64-bit hashes: 16 bytes a document, so a
+    // million-document run stays small.
+    let mut seen_ids: HashSet<u64> = HashSet::new();
+    let hasher = std::hash::RandomState::new();
 
-    let result = pipeline::run(corpus, pipeline, &settings.run, |slot| -> anyhow::Result<()> {
+    let items = corpus.skip(resume_at.items as usize);
+    let result = pipeline::run(items, pipeline, &settings.run, |slot| -> anyhow::Result<()> {
+        items_done += 1;
         match slot {
             Slot::Doc(a) => {
+                if !seen_ids.insert(hasher.hash_one(&a.doc.id)) {
+                    let p = Problem::warning(
+                        a.doc.origin.clone(),
+                        Some(a.doc.id.clone()),
+                        InputError::DuplicateId,
+                    );
+                    tally.warnings += 1;
+                    report_problem(&p, settings.quiet, &progress);
+                    if let Some(w) = &mut errors_csv {
+                        write_problem(w, &p)?;
+                    }
+                }
                 writer.write_doc(&a)?;
                 tally.documents += 1;
                 tally.sentences += a.sentences.len() as u64;
@@ -254,6 +312,16 @@ fn annotate(settings: &Settings, pipeline: &Pipeline) -> anyhow::Result<ExitCode
                 if let Some(w) = &mut errors_csv {
                     write_problem(w, &p)?;
                 }
+            }
+        }
+        if let Some(cp) = &checkpointer {
+            if items_done - last_checkpoint.0 >= settings.checkpoint_every || last_checkpoint.1.elapsed() >= Duration::from_secs(2) {
+                writer.flush()?;
+                if let Some(w) = &mut errors_csv {
+                    w.flush()?;
+                }
+                cp.save(items_done)?;
+                last_checkpoint = (items_done, Instant::now());
             }
         }
         if let Some(pb) = &progress {
