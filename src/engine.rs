@@ -5,7 +5,8 @@
 //! Tokenising and decoding live in the stages ([`crate::ner`]); this module is
 //! load plus forward only. There is one ONNX Runtime session per rayon worker,
 //! each single-threaded, so parallelism stays at one level (rayon over
-//! batches) and never nests inside ONNX Runtime.
+//! batches) and never nests inside ONNX Runtime. (`--intra-threads` exists to
+//! measure the other layout: one worker whose session uses several threads.)
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -200,16 +201,24 @@ pub struct Encoder {
 }
 
 impl Encoder {
-    pub fn load(files: &ModelFiles, workers: usize, env: &ort::environment::Environment) -> Result<Encoder, ModelError> {
+    pub fn load(files: &ModelFiles, workers: usize, intra_threads: usize, env: &ort::environment::Environment) -> Result<Encoder, ModelError> {
         let path = files.onnx.clone();
         let err = |e: ort::Error| ModelError::Session { path: path.clone(), message: e.to_string() };
         let mut sessions = Vec::with_capacity(workers.max(1));
+        // The sessions share one copy of the prepacked weights.
+        let prepacked = ort::session::builder::PrepackedWeights::new();
         for _ in 0..workers.max(1) {
             let session = Session::builder(env)
                 .map_err(err)?
+                .with_prepacked_weights(&prepacked)
+                .map_err(|e| err(e.into()))?
+                // Input shapes vary with every batch: planned memory patterns
+                // would only grow the arena.
+                .with_memory_pattern(false)
+                .map_err(|e| err(e.into()))?
                 .with_optimization_level(GraphOptimizationLevel::Level3)
                 .map_err(|e| err(e.into()))?
-                .with_intra_threads(1)
+                .with_intra_threads(intra_threads.max(1))
                 .map_err(|e| err(e.into()))?
                 .with_inter_threads(1)
                 .map_err(|e| err(e.into()))?

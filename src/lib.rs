@@ -8,6 +8,7 @@
 pub mod core;
 pub mod engine;
 pub mod error;
+pub mod eval;
 pub mod ner;
 pub mod pipeline;
 pub mod read;

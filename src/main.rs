@@ -24,12 +24,14 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     Annotate(cmd::annotate::Args),
+    Eval(cmd::eval::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Annotate(args) => cmd::annotate::run(&args),
+        Command::Eval(args) => cmd::eval::run(&args),
     };
     match result {
         Ok(code) => code,

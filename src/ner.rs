@@ -187,7 +187,7 @@ impl NerModel {
             tags,
             window: max_len - 2,
             overlap: (max_len - 2) / 4,
-            rows_per_pass: 32,
+            rows_per_pass: 16,
             cls,
             sep,
             pad,
@@ -509,10 +509,10 @@ impl NerStage {
     }
 
     /// Loads the model folder with one encoder session per worker.
-    pub fn load(dir: &Path, workers: usize, ort_lib: Option<&Path>) -> Result<NerStage, ModelError> {
+    pub fn load(dir: &Path, workers: usize, intra_threads: usize, ort_lib: Option<&Path>) -> Result<NerStage, ModelError> {
         let files = ModelFiles::open(dir)?;
         let env = crate::engine::runtime(ort_lib)?;
-        let encoder = Arc::new(Encoder::load(&files, workers, env)?);
+        let encoder = Arc::new(Encoder::load(&files, workers, intra_threads, env)?);
         Ok(NerStage { model: NerModel::load(&files, encoder)? })
     }
 }

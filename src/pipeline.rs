@@ -199,10 +199,24 @@ fn read_batches(items: impl Iterator<Item = Item>, settings: &RunSettings, tx: S
 /// Runs the pipeline over `items`, calling `emit` for every slot in input
 /// order from a single writer thread. Stops early, and returns the error,
 /// when `emit` fails (a closed pipe, a full disk).
-pub fn run<I, E, Err>(items: I, pipeline: &Pipeline, settings: &RunSettings, emit: E) -> Result<(), Err>
+pub fn run<I, E, Err>(items: I, pipeline: &Pipeline, settings: &RunSettings, mut emit: E) -> Result<(), Err>
 where
     I: Iterator<Item = Item> + Send,
     E: FnMut(Slot) -> Result<(), Err> + Send,
+    Err: Send,
+{
+    run_batched(items, pipeline, settings, |slot, _| emit(slot))
+}
+
+/// Like [`run`], and also tells `emit` which slot ends a batch. Batches are
+/// formed from the input alone, so a run restarted at a batch boundary forms
+/// the same batches as before; that matters because int8 activations are
+/// quantized per batch, so a document's scores depend (slightly) on its
+/// batch-mates. `--resume` checkpoints only at batch ends.
+pub fn run_batched<I, E, Err>(items: I, pipeline: &Pipeline, settings: &RunSettings, emit: E) -> Result<(), Err>
+where
+    I: Iterator<Item = Item> + Send,
+    E: FnMut(Slot, bool) -> Result<(), Err> + Send,
     Err: Send,
 {
     let pool = rayon::ThreadPoolBuilder::new()
@@ -254,12 +268,13 @@ fn compute(
 
 fn write_all<E, Err>(rx: Receiver<Vec<Vec<Slot>>>, mut emit: E) -> Result<(), Err>
 where
-    E: FnMut(Slot) -> Result<(), Err>,
+    E: FnMut(Slot, bool) -> Result<(), Err>,
 {
     for window in rx {
         for batch in window {
-            for slot in batch {
-                emit(slot)?;
+            let n = batch.len();
+            for (i, slot) in batch.into_iter().enumerate() {
+                emit(slot, i + 1 == n)?;
             }
         }
     }

@@ -56,6 +56,9 @@ pub struct ResumePoint {
     pub items: u64,
     /// Valid bytes of the partial file; anything after is a torn write.
     pub bytes: u64,
+    /// Documents skipped before the checkpoint, so the exit status covers
+    /// the whole run.
+    pub skipped: u64,
 }
 
 impl ResumePoint {
@@ -65,7 +68,7 @@ impl ResumePoint {
             return None;
         }
         let mut field = |name: &str| lines.next()?.strip_prefix(name)?.trim().parse::<u64>().ok();
-        Some(ResumePoint { items: field("items")?, bytes: field("bytes")? })
+        Some(ResumePoint { items: field("items")?, bytes: field("bytes")?, skipped: field("skipped")? })
     }
 }
 
@@ -157,11 +160,11 @@ pub struct Checkpointer {
 impl Checkpointer {
     /// Call after flushing the writer: the file's bytes are synced first, so
     /// the checkpoint never points past data that a crash could lose.
-    pub fn save(&self, items: u64) -> io::Result<()> {
+    pub fn save(&self, items: u64, skipped: u64) -> io::Result<()> {
         self.file.sync_data()?;
         let bytes = self.written.load(Ordering::Relaxed);
         let tmp = self.path.with_extension("checkpoint-new");
-        fs::write(&tmp, format!("detente-checkpoint 1\nitems {items}\nbytes {bytes}\n"))?;
+        fs::write(&tmp, format!("detente-checkpoint 1\nitems {items}\nbytes {bytes}\nskipped {skipped}\n"))?;
         fs::rename(&tmp, &self.path)
     }
 }
