@@ -1,0 +1,106 @@
+//! Criterion benchmarks, one group per stage, each with `Throughput::Bytes`
+//! over the sample corpus: splitting into annotated documents, the model
+//! stage (tokenising, encoder forward, decoding), CSV writing, and the whole
+//! pipeline. Run: `cargo bench --bench stages`.
+
+use std::hint::black_box;
+use std::path::Path;
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+
+use detente::core::{Annotated, Document, Origin};
+use detente::ner::NerStage;
+use detente::pipeline::{self, Component, Pipeline, RunSettings, SplitStage};
+use detente::read::Item;
+use detente::write::CsvWriter;
+
+fn sample_docs() -> Vec<Document> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/sample");
+    let mut paths: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    paths.sort();
+    paths
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .map(|p| Document {
+            id: p.file_name().unwrap().to_string_lossy().into_owned(),
+            text: std::fs::read_to_string(&p).unwrap(),
+            origin: Origin { path: Some(p), line: None },
+        })
+        .collect()
+}
+
+fn model_dir() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("models/ner")
+}
+
+fn split_only(docs: &[Document]) -> Vec<Annotated> {
+    let mut batch: Vec<Annotated> = docs.iter().cloned().map(Annotated::new).collect();
+    SplitStage::default().run(&mut batch).unwrap();
+    batch
+}
+
+fn benches(c: &mut Criterion) {
+    let docs = sample_docs();
+    let bytes: u64 = docs.iter().map(|d| d.text.len() as u64).sum();
+
+    let mut g = c.benchmark_group("split_stage");
+    g.throughput(Throughput::Bytes(bytes));
+    g.bench_function("sample_corpus", |b| b.iter(|| black_box(split_only(&docs))));
+    g.finish();
+
+    // One session, one thread: the cost of the model stage per core.
+    let ner = NerStage::load(&model_dir(), 1, 1, None).expect("model and ONNX Runtime");
+    let split = split_only(&docs);
+    let mut g = c.benchmark_group("ner_stage");
+    g.throughput(Throughput::Bytes(bytes));
+    g.sample_size(10);
+    g.bench_function("tokenize_forward_decode", |b| {
+        b.iter(|| {
+            let mut batch = split.clone();
+            ner.run(&mut batch).unwrap();
+            black_box(batch)
+        })
+    });
+    g.finish();
+
+    let mut annotated = split.clone();
+    ner.run(&mut annotated).unwrap();
+    let mut g = c.benchmark_group("csv_write");
+    g.throughput(Throughput::Bytes(bytes));
+    g.bench_function("sample_corpus", |b| {
+        b.iter(|| {
+            let mut w = CsvWriter::new(Vec::with_capacity(1 << 20), true).unwrap();
+            for a in &annotated {
+                w.write_doc(a).unwrap();
+            }
+            black_box(w.into_inner().unwrap())
+        })
+    });
+    g.finish();
+
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let full = Pipeline::new(vec![
+        Box::new(SplitStage::default()),
+        Box::new(NerStage::load(&model_dir(), threads, 1, None).unwrap()),
+    ]);
+    let settings = RunSettings { threads, ..RunSettings::default() };
+    let mut g = c.benchmark_group("pipeline");
+    g.throughput(Throughput::Bytes(bytes));
+    g.sample_size(10);
+    g.bench_function("split_ner_all_cores", |b| {
+        b.iter(|| {
+            let items = docs.iter().cloned().map(Item::Doc);
+            let mut n = 0usize;
+            pipeline::run(items, &full, &settings, |_| {
+                n += 1;
+                Ok::<_, ()>(())
+            })
+            .unwrap();
+            black_box(n)
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(stages, benches);
+criterion_main!(stages);
