@@ -16,16 +16,11 @@ MAX_LEN = 128
 # ---------------------------------------------------------------------------
 # Casing classes
 # ---------------------------------------------------------------------------
-# case_id of a token:
-#   0                      special token ([CLS], [SEP], [PAD]) or padding
-#   1 + shape              first word-piece of its pre-token ("word")
-#   7 + shape              continuation word-piece (## piece) of its word
-# shape of the word W = the ORIGINAL cased text of the pre-token the piece belongs to:
-#   4 DIGIT  if W contains an ASCII digit 0-9
-#   5 OTHER  else if W has no cased letter (no upper- and no lower-case char)
-#   0 LOWER  else if W has no uppercase char
-#   1 UPPER  else if W has no lowercase char
-#   3 TITLE... see order below
+# case_id of a token (spec: training/README.md, models/ner/config.json "casing"):
+#   0            special token ([CLS], [SEP], [PAD]) or padding
+#   1 + shape    first word-piece of its word (pre-token)
+#   7 + shape    continuation word-piece (## piece) of its word
+# shape = word_shape(original cased text of the word): lower 0, upper 1, title 2, mixed 3, digit 4, other 5
 SHAPES = ["lower", "upper", "title", "mixed", "digit", "other"]
 NUM_CASE_IDS = 1 + 2 * len(SHAPES)  # 13
 
