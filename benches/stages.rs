@@ -30,7 +30,7 @@ fn sample_docs() -> Vec<Document> {
 }
 
 fn model_dir() -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("models/ner")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("models/detente")
 }
 
 fn split_only(docs: &[Document]) -> Vec<Annotated> {

@@ -21,8 +21,8 @@ run() { # name gold
 }
 if [ -f training/data/conll2003/dev.txt ]; then run conll-dev training/data/conll2003/dev.txt; fi
 run recent-news datasets/ner/recent_news.jsonl
-if [ -f datasets/stance/dev.tsv ]; then run stance-dev datasets/stance/dev.tsv; fi
+run stance-dev datasets/stance/dev.tsv
 if [ "${1:-}" = "--test" ]; then
     if [ -f training/data/conll2003/test.txt ]; then run conll-test training/data/conll2003/test.txt; fi
-    if [ -f datasets/stance/test.tsv ]; then run stance-test datasets/stance/test.tsv; fi
+    run stance-test datasets/stance/test.tsv
 fi

@@ -91,7 +91,7 @@ pub struct Args {
     pub quiet: bool,
 
     /// Model folder (model.onnx, tokenizer.json, config.json, SHA256SUMS)
-    /// [default: the models/ner folder shipped with detente].
+    /// [default: the models/detente folder shipped with detente].
     #[arg(long, value_name = "DIR")]
     pub model: Option<PathBuf>,
 
@@ -211,7 +211,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
 }
 
 /// The shipped model: next to the source tree the binary was built from
-/// (`target/<profile>/detente` → `models/ner`), else the build's source tree.
+/// (`target/<profile>/detente` → `models/detente`), else the build's source tree.
 fn model_dir(explicit: Option<&Path>) -> anyhow::Result<PathBuf> {
     if let Some(p) = explicit {
         if !p.is_dir() {
@@ -222,10 +222,10 @@ fn model_dir(explicit: Option<&Path>) -> anyhow::Result<PathBuf> {
     let mut candidates = Vec::new();
     if let Ok(exe) = std::env::current_exe() {
         if let Some(root) = exe.ancestors().nth(3) {
-            candidates.push(root.join("models/ner"));
+            candidates.push(root.join("models/detente"));
         }
     }
-    candidates.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("models/ner"));
+    candidates.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("models/detente"));
     candidates
         .iter()
         .find(|p| p.join("model.onnx").is_file())

@@ -78,7 +78,7 @@ pub struct Args {
     #[arg(long, default_value_t = 1000, value_name = "N")]
     pub max_errors: usize,
 
-    /// With --input: the model folder [default: the shipped models/ner].
+    /// With --input: the model folder [default: the shipped models/detente].
     #[arg(long, value_name = "DIR")]
     pub model: Option<PathBuf>,
 

@@ -1,7 +1,7 @@
 """Shared helpers for the detente NER model: data, casing classes, encoding, decoding.
 
 Everything that the Rust side must replicate (case_ids, word alignment, decoding)
-lives here and is specified in training/README.md and models/ner/config.json.
+lives here and is specified in training/README.md and models/detente/config.json.
 """
 import glob
 import os
@@ -16,7 +16,7 @@ MAX_LEN = 128
 # ---------------------------------------------------------------------------
 # Casing classes
 # ---------------------------------------------------------------------------
-# case_id of a token (spec: training/README.md, models/ner/config.json "casing"):
+# case_id of a token (spec: training/README.md, models/detente/config.json "casing"):
 #   0            special token ([CLS], [SEP], [PAD]) or padding
 #   1 + shape    first word-piece of its word (pre-token)
 #   7 + shape    continuation word-piece (## piece) of its word

@@ -1,6 +1,6 @@
 """Evaluate an ONNX NER model with seqeval (strict, IOB2) on CoNLL dev/test.
 
-  python training/ner/evaluate.py --model models/ner/model.onnx --split dev
+  python training/ner/evaluate.py --model models/detente/model.onnx --split dev
 Tokenization and case_ids are computed from raw text exactly as the Rust side does.
 """
 import argparse

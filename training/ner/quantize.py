@@ -1,6 +1,6 @@
 """Dynamic int8 quantization of the exported ONNX model.
 
-  python training/ner/quantize.py --inp training/runs/final/onnx/model.onnx --out models/ner/model.onnx
+  python training/ner/quantize.py --inp training/runs/final/onnx/model.onnx --out models/detente/model.onnx
 """
 import argparse
 import os
