@@ -498,6 +498,10 @@ pub struct SentencePrediction {
 /// Predictions for every sentence of a batch.
 pub type NerOutput = Vec<SentencePrediction>;
 
+/// Sentences tokenised and scored at once within one batch: several batches'
+/// worth of ordinary news, a bound for one huge document.
+const MAX_SENTENCES_IN_FLIGHT: usize = 1024;
+
 /// The NER stage.
 pub struct NerStage {
     model: NerModel,
@@ -526,30 +530,36 @@ impl Stage for NerStage {
 
     fn predict(&self, batch: &[Annotated]) -> Result<NerOutput, StageError> {
         let m = &self.model;
-        let mut units = Vec::new();
-        for (d, a) in batch.iter().enumerate() {
-            for (s, sent) in a.sentences.iter().enumerate() {
-                units.push(m.tokenize(d, s, &a.doc.text[sent.span])?);
-            }
-        }
-        let rows = m.pack(&units);
-        // Sorting by length keeps padding small within each forward pass.
-        let mut order: Vec<&Row> = rows.iter().collect();
-        order.sort_by_key(|r| r.len);
-        for chunk in order.chunks(m.rows_per_pass) {
-            m.run_rows(&mut units, chunk)?;
-        }
-        Ok(units
+        let sentences: Vec<(usize, usize, Span)> = batch
             .iter()
-            .map(|u| {
+            .enumerate()
+            .flat_map(|(d, a)| a.sentences.iter().enumerate().map(move |(s, sent)| (d, s, sent.span)))
+            .collect();
+        let mut out = Vec::with_capacity(sentences.len());
+        // Scores for a whole batch are held at once; a huge document is cut
+        // into slices of sentences so that memory stays bounded.
+        for slice in sentences.chunks(MAX_SENTENCES_IN_FLIGHT) {
+            let mut units = Vec::with_capacity(slice.len());
+            for &(d, s, span) in slice {
+                units.push(m.tokenize(d, s, &batch[d].doc.text[span])?);
+            }
+            let rows = m.pack(&units);
+            // Sorting by length keeps padding small within each forward pass.
+            let mut order: Vec<&Row> = rows.iter().collect();
+            order.sort_by_key(|r| r.len);
+            for chunk in order.chunks(m.rows_per_pass) {
+                m.run_rows(&mut units, chunk)?;
+            }
+            out.extend(units.iter().map(|u| {
                 let entities = decode(&m.tags, u)
                     .into_iter()
                     .map(|(span, kind, conf, pieces)| (span, kind, conf, m.stance.as_ref().map(|h| entity_role(h, u, pieces))))
                     .collect();
                 let stance = m.stance.as_ref().and_then(|h| sentence_stance(h, u));
                 SentencePrediction { doc: u.doc, sent: u.sent, entities, stance }
-            })
-            .collect())
+            }));
+        }
+        Ok(out)
     }
 
     fn set_annotations(&self, batch: &mut [Annotated], output: NerOutput) {
