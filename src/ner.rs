@@ -391,8 +391,8 @@ fn sentence_stance(head: &StanceHead, unit: &Unit) -> Option<StanceProbs> {
 fn entity_role(head: &StanceHead, unit: &Unit, pieces: std::ops::Range<usize>) -> Role {
     let mut sum = [0.0f32; 3];
     for p in pieces {
-        for k in 0..3 {
-            sum[k] += unit.roles[p * 3 + k];
+        for (acc, x) in sum.iter_mut().zip(&unit.roles[p * 3..p * 3 + 3]) {
+            *acc += x;
         }
     }
     let best = (0..3).max_by(|&a, &b| sum[a].total_cmp(&sum[b])).unwrap_or(0);
