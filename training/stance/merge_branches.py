@@ -13,6 +13,11 @@ instead of 6 (1.67x one encoder), against 12 for two separate models.
   python training/stance/merge_branches.py --ner training/runs/e1_case_ctx \
       --stance training/runs/stance_final --out training/runs/branched
   # writes onnx/model.onnx (fp32) and onnx_int8/model.onnx (+ tokenizer.json, config.json)
+
+  # K=4 (8 layer passes, 1.33x): stance branch from train_branch.py (layers 0-3 frozen = the NER model's)
+  python training/stance/merge_branches.py --ner training/runs/e1_case_ctx --stance training/runs/stance_branch_lr3 \
+      --shared-layers 4 --config training/runs/branched/onnx_int8/config.json --quant-ops MatMul \
+      --int8-name merged_int8 --out training/runs/stance_branch
 """
 import argparse
 import json
@@ -34,8 +39,9 @@ OUTPUTS = ["logits", "stance_token_logits", "role_logits"]
 
 
 class Branched(nn.Module):
-    def __init__(self, ner, stance):
+    def __init__(self, ner, stance, shared_layers=SHARED_LAYERS):
         super().__init__()
+        self.k = shared_layers
         self.ner = ner
         self.stance = stance
 
@@ -43,12 +49,12 @@ class Branched(nn.Module):
         enc = self.ner.encoder
         h = enc.embeddings(inputs_embeds=self.ner.embed(input_ids, case_ids))
         mask = enc.get_extended_attention_mask(attention_mask, input_ids.shape)
-        for layer in enc.encoder.layer[:SHARED_LAYERS]:
+        for layer in enc.encoder.layer[:self.k]:
             h = layer(h, attention_mask=mask)[0]
         hn, hs = h, h
-        for layer in enc.encoder.layer[SHARED_LAYERS:]:
+        for layer in enc.encoder.layer[self.k:]:
             hn = layer(hn, attention_mask=mask)[0]
-        for layer in self.stance.encoder.encoder.layer[SHARED_LAYERS:]:
+        for layer in self.stance.encoder.encoder.layer[self.k:]:
             hs = layer(hs, attention_mask=mask)[0]
         return self.ner.ner_head(hn), self.stance.stance_head(hs), self.stance.role_head(hs)
 
@@ -58,7 +64,14 @@ def main():
     ap.add_argument("--ner", required=True, help="NER run folder (model.pt, meta.json)")
     ap.add_argument("--stance", required=True, help="joint stance run folder (model.pt, meta.json, onnx_int8/config.json)")
     ap.add_argument("--out", required=True)
+    ap.add_argument("--shared-layers", type=int, default=SHARED_LAYERS,
+                    help="K: embeddings + layers 0..K-1 shared (must be identical in both checkpoints)")
+    ap.add_argument("--config", default="", help="config.json to copy (default: <stance>/onnx_int8/config.json)")
+    ap.add_argument("--tokenizer", default="", help="tokenizer.json to copy (default: next to --config)")
+    ap.add_argument("--quant-ops", default="MatMul,Gather", help="quantize_dynamic op types (comma-separated)")
+    ap.add_argument("--int8-name", default="onnx_int8", help="name of the int8 output folder under --out")
     args = ap.parse_args()
+    K = args.shared_layers
     torch.manual_seed(0)
 
     stance, meta = load_joint(args.stance)
@@ -72,12 +85,12 @@ def main():
     ner.eval()
     st_sd = stance.state_dict()
     shared = [k for k in ner_sd if k.startswith("encoder.embeddings.") or k.startswith("case_emb.")
-              or any(k.startswith(f"encoder.encoder.layer.{i}.") for i in range(SHARED_LAYERS))]
+              or any(k.startswith(f"encoder.encoder.layer.{i}.") for i in range(K))]
     for k in shared:
         if not torch.equal(ner_sd[k], st_sd[k]):
             sys.exit(f"{k} differs between the checkpoints: the trunk cannot be shared")
     print(f"{len(shared)} shared tensors are identical in both checkpoints")
-    model = Branched(ner, stance).eval()
+    model = Branched(ner, stance, K).eval()
 
     # A packed input of realistic shape, for export and for the equivalence check.
     rng = np.random.default_rng(0)
@@ -96,7 +109,7 @@ def main():
         print(f"max |branched - original| {name}: {d:.2e}")
         assert d < 1e-4, name
 
-    fp_dir, q_dir = os.path.join(args.out, "onnx"), os.path.join(args.out, "onnx_int8")
+    fp_dir, q_dir = os.path.join(args.out, "onnx"), os.path.join(args.out, args.int8_name)
     os.makedirs(fp_dir, exist_ok=True)
     os.makedirs(q_dir, exist_ok=True)
     fp = os.path.join(fp_dir, "model.onnx")
@@ -105,18 +118,24 @@ def main():
                       output_names=OUTPUTS, dynamic_axes=dyn, do_constant_folding=True)
     from onnxruntime.quantization import QuantType, quantize_dynamic
     q = os.path.join(q_dir, "model.onnx")
-    # Gather too: the 47 MB word-embedding table becomes int8 (the NER card measured -0.0003 F1 for it).
-    quantize_dynamic(fp, q, per_channel=True, op_types_to_quantize=["MatMul", "Gather"], weight_type=QuantType.QInt8)
-    print(f"fp32 {os.path.getsize(fp) / 1e6:.1f} MB -> int8 {os.path.getsize(q) / 1e6:.1f} MB")
+    # Default: Gather too (the 47 MB word-embedding table becomes int8; the NER card measured -0.0003 F1 for it).
+    # --quant-ops MatMul: MatMul only (measured better on stance dev).
+    ops = [o for o in args.quant_ops.split(",") if o]
+    quantize_dynamic(fp, q, per_channel=True, op_types_to_quantize=ops, weight_type=QuantType.QInt8)
+    print(f"fp32 {os.path.getsize(fp) / 1e6:.1f} MB -> int8 ({'+'.join(ops)}) {os.path.getsize(q) / 1e6:.1f} MB")
 
-    cfg = json.load(open(os.path.join(args.stance, "onnx_int8", "config.json")))
-    cfg["architecture"] = (f"shared trunk (embeddings + casing embedding + encoder layers 0-{SHARED_LAYERS - 1}) "
-                           f"with two branches of layers {SHARED_LAYERS}-5: the NER model's (-> logits) and the "
-                           "stance model's (-> stance_token_logits, role_logits); training/stance/merge_branches.py")
+    cfg_src = args.config or os.path.join(args.stance, "onnx_int8", "config.json")
+    tok_src = args.tokenizer or os.path.join(os.path.dirname(cfg_src), "tokenizer.json")
+    cfg = json.load(open(cfg_src))
+    n_layers = len(ner.encoder.encoder.layer)
+    cfg["architecture"] = (f"shared trunk (embeddings + casing embedding + encoder layers 0-{K - 1}) "
+                           f"with two branches of layers {K}-{n_layers - 1}: the NER model's (-> logits) and the "
+                           "stance model's (-> stance_token_logits, role_logits); "
+                           f"{K + 2 * (n_layers - K)} layer passes; training/stance/merge_branches.py")
     for d in (fp_dir, q_dir):
         with open(os.path.join(d, "config.json"), "w") as f:
             json.dump(cfg, f, indent=1, ensure_ascii=False)
-        shutil.copy(os.path.join(args.stance, "onnx_int8", "tokenizer.json"), os.path.join(d, "tokenizer.json"))
+        shutil.copy(tok_src, os.path.join(d, "tokenizer.json"))
     print(f"wrote {fp_dir} and {q_dir}")
 
 
