@@ -167,7 +167,7 @@ impl Corpus {
             Format::Csv => {
                 let p = src.path.clone().expect("stdin is always JSONL");
                 match File::open(&p) {
-                    Ok(f) => Box::new(CsvReader::new(f, p, settings, counter)),
+                    Ok(f) => Box::new(CsvReader::new(Box::new(f), p, settings, counter)),
                     Err(e) => Box::new(std::iter::once(vec![io_problem(origin, e)])),
                 }
             }
@@ -197,6 +197,26 @@ impl Iterator for Corpus {
             self.current = Some(self.open_source(src));
         }
     }
+}
+
+/// The documents of JSONL read from any reader (the fuzz targets and
+/// library users use this; `path` only names the source in problems).
+pub fn jsonl_items(reader: impl BufRead + Send + 'static, path: Option<PathBuf>, settings: ReadSettings) -> impl Iterator<Item = Item> {
+    let reader = JsonlReader {
+        reader: Box::new(reader),
+        path,
+        settings: Arc::new(settings),
+        counter: Arc::new(AtomicU64::new(0)),
+        line: 0,
+        buf: Vec::new(),
+        done: false,
+    };
+    reader.flatten()
+}
+
+/// The documents of a CSV file read from any reader.
+pub fn csv_items(reader: impl Read + Send + 'static, path: PathBuf, settings: ReadSettings) -> impl Iterator<Item = Item> {
+    CsvReader::new(Box::new(reader), path, Arc::new(settings), Arc::new(AtomicU64::new(0))).flatten()
 }
 
 fn io_problem(origin: Origin, e: io::Error) -> Item {
@@ -470,7 +490,7 @@ impl Iterator for JsonlReader {
 }
 
 struct CsvReader {
-    inner: csv::Reader<File>,
+    inner: csv::Reader<Box<dyn Read + Send>>,
     path: PathBuf,
     settings: Arc<ReadSettings>,
     counter: Arc<AtomicU64>,
@@ -482,7 +502,7 @@ struct CsvReader {
 }
 
 impl CsvReader {
-    fn new(file: File, path: PathBuf, settings: Arc<ReadSettings>, counter: Arc<AtomicU64>) -> Self {
+    fn new(file: Box<dyn Read + Send>, path: PathBuf, settings: Arc<ReadSettings>, counter: Arc<AtomicU64>) -> Self {
         let inner = csv::ReaderBuilder::new().flexible(true).has_headers(true).from_reader(file);
         CsvReader {
             inner,
