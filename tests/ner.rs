@@ -1,27 +1,10 @@
 //! Entity rows from the shipped model, through the binary: exact character
 //! offsets on hard text, no truncation of long sentences, valid rows.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
+mod common;
 
 fn annotate_jsonl(docs: &[(&str, &str)]) -> Vec<csv::StringRecord> {
-    let mut input = String::new();
-    for (id, text) in docs {
-        input.push_str(&serde_json::json!({"id": id, "text": text}).to_string());
-        input.push('\n');
-    }
-    let mut child = Command::new(env!("CARGO_BIN_EXE_detente"))
-        .args(["annotate", "--raw", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    csv::Reader::from_reader(out.stdout.as_slice()).records().map(|r| r.unwrap()).collect()
+    common::annotate_records(&["--raw"], docs)
 }
 
 fn char_slice(text: &str, start: usize, end: usize) -> String {
