@@ -103,3 +103,44 @@ fn csv_with_bad_quoting_and_missing_columns() {
     // document is kept, with its text as the csv crate reads it.
     assert!(r.iter().any(|r| &r[0] == "q"), "{r:?}");
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn an_unreadable_file_is_reported_and_skipped() {
+    // Root can read any file with permission bits, so use one whose read
+    // fails: /proc/self/mem at offset 0 (unmapped) gives EIO.
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("a.txt"), "Readable text.").unwrap();
+    std::os::unix::fs::symlink("/proc/self/mem", dir.path().join("b.txt")).unwrap();
+    fs::write(dir.path().join("c.txt"), "More readable text.").unwrap();
+    let out = detente(&["annotate", "--no-model", dir.path().to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("b.txt (document `b.txt`): cannot read"), "{stderr}");
+    let ids: Vec<String> = rows(&out).iter().map(|r| r[0].to_string()).collect();
+    assert_eq!(ids, ["a.txt", "c.txt"]);
+}
+
+#[test]
+fn a_damaged_model_fails_at_start_up() {
+    let shipped = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("models/detente");
+    let dir = tempfile::tempdir().unwrap();
+    for f in ["tokenizer.json", "config.json", "SHA256SUMS"] {
+        fs::copy(shipped.join(f), dir.path().join(f)).unwrap();
+    }
+    // Truncated, as by an interrupted download.
+    let model = fs::read(shipped.join("model.onnx")).unwrap();
+    fs::write(dir.path().join("model.onnx"), &model[..model.len() / 2]).unwrap();
+    let input = b"{\"id\": \"x\", \"text\": \"Iran spoke.\"}\n";
+    let out = detente(&["annotate", "--model", dir.path().to_str().unwrap(), "-"], Some(input));
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("model.onnx: checksum mismatch"), "{stderr}");
+    assert!(out.stdout.is_empty(), "nothing is written before the model loads");
+
+    // Missing.
+    fs::remove_file(dir.path().join("model.onnx")).unwrap();
+    let out = detente(&["annotate", "--model", dir.path().to_str().unwrap(), "-"], Some(input));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("model.onnx"), "{}", String::from_utf8_lossy(&out.stderr));
+}
