@@ -92,6 +92,8 @@ struct Source {
     /// The id of a `.txt` document: its path relative to the folder given.
     txt_id: String,
     format: Format,
+    /// File size from the walk, for the progress bar's total.
+    size: u64,
 }
 
 /// The whole corpus as one ordered stream of items.
@@ -115,15 +117,13 @@ impl Corpus {
             match input {
                 Input::Stdin => {
                     total = None;
-                    sources.push(Source { path: None, txt_id: "-".into(), format: Format::Jsonl });
+                    sources.push(Source { path: None, txt_id: "-".into(), format: Format::Jsonl, size: 0 });
                 }
                 Input::Path(p) => {
                     let before = sources.len();
                     resolve(p, settings.format, &mut sources, &mut problems);
-                    for s in &sources[before..] {
-                        let len = s.path.as_ref().and_then(|p| fs::metadata(p).ok()).map_or(0, |m| m.len());
-                        total = total.map(|t| t + len);
-                    }
+                    let added: u64 = sources[before..].iter().map(|s| s.size).sum();
+                    total = total.map(|t| t + added);
                 }
             }
         }
@@ -242,6 +242,7 @@ fn resolve(path: &Path, forced: Option<Format>, out: &mut Vec<Source>, problems:
                 path: Some(path.to_path_buf()),
                 txt_id: slash_path(path),
                 format,
+                size: meta.len(),
             }),
             None => problems.push(Problem::error(origin, None, InputError::UnsupportedFormat)),
         }
@@ -283,10 +284,10 @@ fn walk(root: &Path, dir: &Path, seen: &mut HashSet<PathBuf>, out: &mut Vec<Sour
         }
         match fs::metadata(&p) {
             Ok(m) if m.is_dir() => walk(root, &p, seen, out, problems),
-            Ok(_) => {
+            Ok(m) => {
                 if let Some(format) = Format::from_path(&p) {
                     let rel = p.strip_prefix(root).unwrap_or(&p);
-                    out.push(Source { path: Some(p.clone()), txt_id: slash_path(rel), format });
+                    out.push(Source { path: Some(p.clone()), txt_id: slash_path(rel), format, size: m.len() });
                 }
             }
             Err(e) => {

@@ -3,6 +3,7 @@
 //! place where byte offsets become character (code point) offsets, so that
 //! `text[start:end]` in Python gives back the `text` column.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 use crate::core::{Annotated, StanceProbs};
@@ -60,7 +61,6 @@ pub struct CsvWriter<W: Write> {
     out: csv::Writer<W>,
     /// Prefix formula-like cells with `'` (on unless `--raw`).
     neutralise_formulas: bool,
-    scratch: String,
 }
 
 impl<W: Write> CsvWriter<W> {
@@ -75,17 +75,15 @@ impl<W: Write> CsvWriter<W> {
     /// (a resumed run).
     pub fn continuing(out: W, neutralise_formulas: bool) -> Self {
         let out = csv::WriterBuilder::new().has_headers(false).from_writer(out);
-        CsvWriter { out, neutralise_formulas, scratch: String::new() }
+        CsvWriter { out, neutralise_formulas }
     }
 
-    fn text_cell<'a>(&'a mut self, s: &'a str) -> &'a str {
+    /// A text cell; only a formula-like one is copied (to prefix it).
+    fn text_cell<'a>(&self, s: &'a str) -> Cow<'a, str> {
         if self.neutralise_formulas && is_formula_start(s) {
-            self.scratch.clear();
-            self.scratch.push('\'');
-            self.scratch.push_str(s);
-            &self.scratch
+            Cow::Owned(format!("'{s}"))
         } else {
-            s
+            Cow::Borrowed(s)
         }
     }
 
@@ -93,8 +91,7 @@ impl<W: Write> CsvWriter<W> {
     pub fn write_doc(&mut self, a: &Annotated) -> io::Result<()> {
         let text = a.doc.text.as_str();
         let mut cursor = CharCursor::default();
-        let doc_id = self.text_cell(&a.doc.id).to_owned();
-        let mut nums = Numbers;
+        let doc_id = self.text_cell(&a.doc.id);
         for (i, s) in a.sentences.iter().enumerate() {
             let start = cursor.at(text, s.span.start);
             // Entities lie inside the sentence and in order, so a copy of the
@@ -111,45 +108,45 @@ impl<W: Write> CsvWriter<W> {
             let (label, confidence) = match s.stance {
                 Some(p) => {
                     let (best, conf) = p.best();
-                    (best.as_str(), nums.prob(conf))
+                    (best.as_str(), prob(conf))
                 }
                 None => ("", String::new()),
             };
-            let probs = nums.probs(s.stance);
-            let stext = self.text_cell(&text[s.span]).to_owned();
+            let p = probs(s.stance);
+            let stext = self.text_cell(&text[s.span]);
             self.out
                 .write_record([
-                    doc_id.as_str(),
+                    doc_id.as_ref(),
                     &index,
                     "sentence",
                     &start.to_string(),
                     &end.to_string(),
-                    &stext,
+                    stext.as_ref(),
                     label,
                     &confidence,
                     "",
-                    &probs[0],
-                    &probs[1],
-                    &probs[2],
+                    &p[0],
+                    &p[1],
+                    &p[2],
                 ])
                 .map_err(into_io)?;
             for (e, (es, ee)) in s.entities.iter().zip(entity_offsets) {
-                let etext = self.text_cell(&text[e.span]).to_owned();
-                let probs = nums.probs(e.stance);
+                let etext = self.text_cell(&text[e.span]);
+                let ep = probs(e.stance);
                 self.out
                     .write_record([
-                        doc_id.as_str(),
+                        doc_id.as_ref(),
                         &index,
                         "entity",
                         &es.to_string(),
                         &ee.to_string(),
-                        &etext,
+                        etext.as_ref(),
                         e.kind.as_str(),
-                        &nums.prob(e.confidence),
+                        &prob(e.confidence),
                         e.role.map_or("", |r| r.as_str()),
-                        &probs[0],
-                        &probs[1],
-                        &probs[2],
+                        &ep[0],
+                        &ep[1],
+                        &ep[2],
                     ])
                     .map_err(into_io)?;
             }
@@ -168,19 +165,15 @@ impl<W: Write> CsvWriter<W> {
 }
 
 /// Probability formatting: four decimals is finer than any calibration.
-#[derive(Default)]
-struct Numbers;
+fn prob(p: f32) -> String {
+    format!("{p:.4}")
+}
 
-impl Numbers {
-    fn prob(&mut self, p: f32) -> String {
-        format!("{p:.4}")
-    }
-
-    fn probs(&mut self, p: Option<StanceProbs>) -> [String; 3] {
-        match p {
-            Some(p) => [self.prob(p.0[0]), self.prob(p.0[1]), self.prob(p.0[2])],
-            None => Default::default(),
-        }
+/// The three `p_` cells, empty when there is no stance.
+fn probs(p: Option<StanceProbs>) -> [String; 3] {
+    match p {
+        Some(p) => [prob(p.0[0]), prob(p.0[1]), prob(p.0[2])],
+        None => Default::default(),
     }
 }
 
