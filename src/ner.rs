@@ -16,6 +16,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use ndarray::Array2;
+use rayon::prelude::*;
 use tokenizers::Tokenizer;
 
 use crate::core::{Annotated, Entity, EntityKind, Role, Span, Stance, StanceProbs};
@@ -125,6 +126,12 @@ struct Row {
     len: usize,
 }
 
+/// Rows (of up to `max_length` pieces) per forward pass. Small passes keep each
+/// layer's activations (4 x 128 x 384 floats) in the core's cache: 16 rows ran
+/// 18% slower end to end (`annotate --rows-per-pass`, benches/RESULTS.md), and
+/// 1 or 2 rows were no faster than 4.
+pub const ROWS_PER_PASS: usize = 4;
+
 /// The NER model: tokenizer, label map and encoder.
 pub struct NerModel {
     tokenizer: Tokenizer,
@@ -187,7 +194,7 @@ impl NerModel {
             tags,
             window: max_len - 2,
             overlap: (max_len - 2) / 4,
-            rows_per_pass: 16,
+            rows_per_pass: ROWS_PER_PASS,
             cls,
             sep,
             pad,
@@ -519,6 +526,14 @@ impl NerStage {
         let encoder = Arc::new(Encoder::load(&files, workers, intra_threads, env)?);
         Ok(NerStage { model: NerModel::load(&files, encoder)? })
     }
+
+    /// Rows per forward pass (default [`ROWS_PER_PASS`]). Dynamic int8
+    /// quantization scales activations per pass, so scores depend slightly on
+    /// this number; runs with the same value are reproducible.
+    pub fn with_rows_per_pass(mut self, rows: usize) -> Self {
+        self.model.rows_per_pass = rows.max(1);
+        self
+    }
 }
 
 impl Stage for NerStage {
@@ -535,10 +550,9 @@ impl Stage for NerStage {
             .enumerate()
             .flat_map(|(d, a)| a.sentences.iter().enumerate().map(move |(s, sent)| (d, s, sent.span)))
             .collect();
-        let mut out = Vec::with_capacity(sentences.len());
         // Scores for a whole batch are held at once; a huge document is cut
         // into slices of sentences so that memory stays bounded.
-        for slice in sentences.chunks(MAX_SENTENCES_IN_FLIGHT) {
+        let slice_predictions = |slice: &[(usize, usize, Span)]| -> Result<Vec<SentencePrediction>, StageError> {
             let mut units = Vec::with_capacity(slice.len());
             for &(d, s, span) in slice {
                 units.push(m.tokenize(d, s, &batch[d].doc.text[span])?);
@@ -550,15 +564,29 @@ impl Stage for NerStage {
             for chunk in order.chunks(m.rows_per_pass) {
                 m.run_rows(&mut units, chunk)?;
             }
-            out.extend(units.iter().map(|u| {
-                let entities = decode(&m.tags, u)
-                    .into_iter()
-                    .map(|(span, kind, conf, pieces)| (span, kind, conf, m.stance.as_ref().map(|h| entity_role(h, u, pieces))))
-                    .collect();
-                let stance = m.stance.as_ref().and_then(|h| sentence_stance(h, u));
-                SentencePrediction { doc: u.doc, sent: u.sent, entities, stance }
-            }));
+            Ok(units
+                .iter()
+                .map(|u| {
+                    let entities = decode(&m.tags, u)
+                        .into_iter()
+                        .map(|(span, kind, conf, pieces)| (span, kind, conf, m.stance.as_ref().map(|h| entity_role(h, u, pieces))))
+                        .collect();
+                    let stance = m.stance.as_ref().and_then(|h| sentence_stance(h, u));
+                    SentencePrediction { doc: u.doc, sent: u.sent, entities, stance }
+                })
+                .collect())
+        };
+        let slices: Vec<&[(usize, usize, Span)]> = sentences.chunks(MAX_SENTENCES_IN_FLIGHT).collect();
+        if slices.len() <= 1 {
+            return slices.first().map_or(Ok(Vec::new()), |s| slice_predictions(s));
         }
+        // A document this big is a batch of its own, so the other workers
+        // would idle: its slices go to the same rayon pool (each worker uses
+        // its own session, single-threaded, so nothing is oversubscribed).
+        // Slices are formed from the input alone, so the scores do not depend
+        // on which worker ran them.
+        let per_slice = slices.par_iter().map(|s| slice_predictions(s)).collect::<Result<Vec<_>, _>>()?;
+        let out = per_slice.into_iter().flatten().collect();
         Ok(out)
     }
 

@@ -96,3 +96,34 @@ fn many_short_documents_batch_across_boundaries() {
     let geneva = rows.iter().filter(|r| &r[2] == "entity" && &r[5] == "Geneva").count();
     assert!(geneva >= 290, "Geneva found in {geneva}/300 documents");
 }
+
+#[test]
+fn a_document_bigger_than_one_slice_is_scored_whole_and_in_order() {
+    // The NER stage holds 1,024 sentences at a time; a bigger document is
+    // scored slice by slice, on several workers at once.
+    let names = ["Araghchi", "Erdoğan", "Hegseth", "Rutte", "Zelenskiy", "Grossi"];
+    let sentences: Vec<String> =
+        (0..2600).map(|i| format!("{} met officials in Geneva on day {i}.", names[i % names.len()])).collect();
+    let text = sentences.join(" ");
+    let rows = annotate_jsonl(&[("big", &text)]);
+    let sentence_rows: Vec<&csv::StringRecord> = rows.iter().filter(|r| &r[2] == "sentence").collect();
+    assert_eq!(sentence_rows.len(), sentences.len());
+    for (i, (r, s)) in sentence_rows.iter().zip(&sentences).enumerate() {
+        assert_eq!(&r[1], i.to_string(), "sentence numbers");
+        assert_eq!(&r[5], s);
+    }
+    // Every slice got entities, attached to the right sentence.
+    let mut per_sentence = vec![Vec::new(); sentences.len()];
+    for r in rows.iter().filter(|r| &r[2] == "entity") {
+        per_sentence[r[1].parse::<usize>().unwrap()].push((r[5].to_string(), r[6].to_string()));
+    }
+    let right = per_sentence
+        .iter()
+        .enumerate()
+        .filter(|(i, e)| {
+            e.contains(&(names[i % names.len()].to_string(), "PER".to_string()))
+                && e.contains(&("Geneva".to_string(), "LOC".to_string()))
+        })
+        .count();
+    assert!(right >= 2500, "{right}/2600 sentences have their person and Geneva");
+}
