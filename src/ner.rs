@@ -126,11 +126,29 @@ struct Row {
     len: usize,
 }
 
-/// Rows (of up to `max_length` pieces) per forward pass. Small passes keep each
-/// layer's activations (4 x 128 x 384 floats) in the core's cache: 16 rows ran
-/// 18% slower end to end (`annotate --rows-per-pass`, benches/RESULTS.md), and
-/// 1 or 2 rows were no faster than 4.
-pub const ROWS_PER_PASS: usize = 4;
+/// Padded pieces per forward pass (rows x their longest row). Small passes
+/// keep each layer's activations (512 x 384 floats) in the core's cache:
+/// 16 full rows (2,048 pieces) ran 18% slower end to end than 4 (measure with
+/// `annotate --pass-pieces`), and 1 or 2 rows were no faster than 4. Counting
+/// pieces rather than rows keeps passes of short rows (one-line documents)
+/// from shrinking to a few dozen pieces, where per-call overhead dominates.
+pub const PASS_PIECES: usize = 512;
+
+/// Cuts rows sorted by length into passes of at most `budget` padded pieces
+/// (at least one row each).
+fn passes<'r>(sorted: &'r [&'r Row], budget: usize) -> impl Iterator<Item = &'r [&'r Row]> + 'r {
+    let mut rest = sorted;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        // Ascending lengths: the padded size of rows[..n] is n x (rows[n-1].len + 2).
+        let n = (1..=rest.len()).take_while(|&n| n * (rest[n - 1].len + 2) <= budget).last().unwrap_or(1);
+        let (pass, tail) = rest.split_at(n);
+        rest = tail;
+        Some(pass)
+    })
+}
 
 /// The NER model: tokenizer, label map and encoder.
 pub struct NerModel {
@@ -142,7 +160,7 @@ pub struct NerModel {
     /// Overlap between windows of one long sentence.
     overlap: usize,
     /// Rows per forward pass.
-    rows_per_pass: usize,
+    pass_pieces: usize,
     cls: i64,
     sep: i64,
     pad: i64,
@@ -194,7 +212,7 @@ impl NerModel {
             tags,
             window: max_len - 2,
             overlap: (max_len - 2) / 4,
-            rows_per_pass: ROWS_PER_PASS,
+            pass_pieces: PASS_PIECES,
             cls,
             sep,
             pad,
@@ -527,11 +545,11 @@ impl NerStage {
         Ok(NerStage { model: NerModel::load(&files, encoder)? })
     }
 
-    /// Rows per forward pass (default [`ROWS_PER_PASS`]). Dynamic int8
+    /// Padded pieces per forward pass (default [`PASS_PIECES`]). Dynamic int8
     /// quantization scales activations per pass, so scores depend slightly on
     /// this number; runs with the same value are reproducible.
-    pub fn with_rows_per_pass(mut self, rows: usize) -> Self {
-        self.model.rows_per_pass = rows.max(1);
+    pub fn with_pass_pieces(mut self, pieces: usize) -> Self {
+        self.model.pass_pieces = pieces.max(1);
         self
     }
 }
@@ -561,7 +579,7 @@ impl Stage for NerStage {
             // Sorting by length keeps padding small within each forward pass.
             let mut order: Vec<&Row> = rows.iter().collect();
             order.sort_by_key(|r| r.len);
-            for chunk in order.chunks(m.rows_per_pass) {
+            for chunk in passes(&order, m.pass_pieces) {
                 m.run_rows(&mut units, chunk)?;
             }
             Ok(units
@@ -632,6 +650,28 @@ mod tests {
         ];
         for (w, shape) in cases {
             assert_eq!(word_shape(w), shape, "{w}");
+        }
+    }
+
+    #[test]
+    fn passes_fill_a_piece_budget() {
+        let row = |len| Row { segments: Vec::new(), len };
+        let cases: [(&[usize], usize, &[usize]); 6] = [
+            (&[126, 126, 126, 126, 126], 512, &[4, 1]),
+            (&[8; 100], 512, &[51, 49]),
+            (&[8, 8, 8, 60, 126, 126], 512, &[4, 2]),
+            (&[8, 8, 8, 60, 126, 126, 126], 512, &[4, 3]),
+            (&[600], 512, &[1]),
+            (&[], 512, &[]),
+        ];
+        for (lens, budget, want) in cases {
+            let rows: Vec<Row> = lens.iter().map(|&l| row(l)).collect();
+            let sorted: Vec<&Row> = rows.iter().collect();
+            let got: Vec<usize> = passes(&sorted, budget).map(|p| p.len()).collect();
+            assert_eq!(got, want, "{lens:?}");
+            for p in passes(&sorted, budget).filter(|p| p.len() > 1) {
+                assert!(p.len() * (p[p.len() - 1].len + 2) <= budget);
+            }
         }
     }
 

@@ -105,10 +105,10 @@ pub struct Args {
     #[arg(long, default_value_t = 1, value_name = "N", hide = true)]
     pub intra_threads: usize,
 
-    /// Rows of up to 128 pieces per model pass (benchmarking only: scores
-    /// shift slightly with it, because int8 activations are scaled per pass).
-    #[arg(long, default_value_t = detente::ner::ROWS_PER_PASS, value_name = "N", hide = true)]
-    pub rows_per_pass: usize,
+    /// Padded pieces per model pass (benchmarking only: scores shift slightly
+    /// with it, because int8 activations are scaled per pass).
+    #[arg(long, default_value_t = detente::ner::PASS_PIECES, value_name = "N", hide = true)]
+    pub pass_pieces: usize,
 
     /// Split sentences only: no entities, no model loaded.
     #[arg(long)]
@@ -149,7 +149,7 @@ pub struct Settings {
     pub resume: bool,
     pub checkpoint_every: u64,
     pub intra_threads: usize,
-    pub rows_per_pass: usize,
+    pub pass_pieces: usize,
 }
 
 impl Settings {
@@ -195,7 +195,7 @@ impl Settings {
             resume: args.resume,
             checkpoint_every: args.checkpoint_every.max(1),
             intra_threads: args.intra_threads.max(1),
-            rows_per_pass: args.rows_per_pass.max(1),
+            pass_pieces: args.pass_pieces.max(1),
         })
     }
 }
@@ -246,7 +246,7 @@ pub fn build_pipeline(settings: &Settings) -> anyhow::Result<Pipeline> {
     if let Some(dir) = &settings.model {
         let ner = NerStage::load(dir, settings.run.threads, settings.intra_threads, settings.ort_lib.as_deref())
             .with_context(|| format!("cannot load the model in {}", dir.display()))?
-            .with_rows_per_pass(settings.rows_per_pass);
+            .with_pass_pieces(settings.pass_pieces);
         stages.push(Box::new(ner));
     }
     Ok(Pipeline::new(stages))

@@ -23,12 +23,25 @@ class DetenteEncoderModel(nn.Module):
         nn.init.zeros_(self.ner_head.bias)
 
     @classmethod
-    def from_base(cls, base_dir, use_case=True):
+    def from_base(cls, base_dir, use_case=True, layers=0, init=None):
+        """The base encoder (or the fine-tuned checkpoint `init`), cut to its bottom `layers` layers if > 0."""
         cfg = BertConfig.from_pretrained(base_dir)
         cfg._attn_implementation = "eager"
+        if layers:
+            cfg.num_hidden_layers = layers
         m = cls(cfg, use_case=use_case)
+        if init:
+            sd = torch.load(init, map_location="cpu", weights_only=True)
+            sd = {k: v for k, v in sd.items() if not k.startswith("encoder.encoder.layer.")
+                  or int(k.split(".")[3]) < cfg.num_hidden_layers}
+            sd = {k: v for k, v in sd.items() if not k.startswith(("stance_head.", "role_head."))}
+            m.load_state_dict(sd, strict=True)
+            return m
         base = BertModel.from_pretrained(base_dir, add_pooling_layer=False, attn_implementation="eager")
-        missing, unexpected = m.encoder.load_state_dict(base.state_dict(), strict=False)
+        sd = base.state_dict()
+        if layers:
+            sd = {k: v for k, v in sd.items() if not k.startswith("encoder.layer.") or int(k.split(".")[2]) < layers}
+        missing, unexpected = m.encoder.load_state_dict(sd, strict=False)
         assert not missing, missing
         return m
 

@@ -61,6 +61,12 @@ def main():
     ap.add_argument("--max-steps", type=int, default=0, help="debug: stop after N steps")
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--layers", type=int, default=0,
+                    help="keep only the bottom N encoder layers (0: all); fewer layers = fewer passes at inference")
+    ap.add_argument("--init", default="", help="NER run dir (model.pt) to start from instead of the base encoder")
+    ap.add_argument("--teacher", default="", help="NER run dir whose token logits are distilled into this model")
+    ap.add_argument("--kd-alpha", type=float, default=0.5, help="weight of the distillation loss (1-alpha: gold CE)")
+    ap.add_argument("--kd-temp", type=float, default=2.0)
     args = ap.parse_args()
 
     torch.set_num_threads(args.threads)
@@ -77,8 +83,17 @@ def main():
     dev_units = split_long(tok, dev_docs)
     print(f"base={base} train docs={len(train_docs)} sents={sum(len(d) for d in train_docs)}", flush=True)
 
-    model = DetenteEncoderModel.from_base(base, use_case=not args.no_case)
+    model = DetenteEncoderModel.from_base(base, use_case=not args.no_case, layers=args.layers,
+                                          init=os.path.join(args.init, "model.pt") if args.init else None)
     model.train()
+    teacher = None
+    if args.teacher:
+        tmeta = json.load(open(os.path.join(args.teacher, "meta.json")))
+        teacher = DetenteEncoderModel.from_base(base, use_case=tmeta["use_case"], layers=tmeta.get("num_layers", 0),
+                                                init=os.path.join(args.teacher, "model.pt"))
+        teacher.eval()
+        for p in teacher.parameters():
+            p.requires_grad_(False)
     new_params = list(model.case_emb.parameters()) + list(model.ner_head.parameters())
     new_ids = {id(p) for p in new_params}
     decay, no_decay = [], []
@@ -115,7 +130,18 @@ def main():
             ids, att, case, lab = collate(enc, b)
             set_lr(step)
             logits = model(torch.from_numpy(ids), torch.from_numpy(att), torch.from_numpy(case))
-            loss = torch.nn.functional.cross_entropy(logits.view(-1, len(LABELS)), torch.from_numpy(lab).view(-1), ignore_index=-100)
+            labt = torch.from_numpy(lab).view(-1)
+            loss = torch.nn.functional.cross_entropy(logits.view(-1, len(LABELS)), labt, ignore_index=-100)
+            if teacher is not None:
+                # Distil on the labelled (first) pieces only: those are the ones decoded at inference.
+                with torch.no_grad():
+                    tl_ = teacher(torch.from_numpy(ids), torch.from_numpy(att), torch.from_numpy(case))
+                keep = labt != -100
+                T = args.kd_temp
+                s_log = torch.log_softmax(logits.view(-1, len(LABELS))[keep] / T, -1)
+                t_prob = torch.softmax(tl_.view(-1, len(LABELS))[keep] / T, -1)
+                kd = torch.nn.functional.kl_div(s_log, t_prob, reduction="batchmean") * T * T
+                loss = (1 - args.kd_alpha) * loss + args.kd_alpha * kd
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             opt.step()
@@ -144,7 +170,8 @@ def main():
     torch.save(model.state_dict(), os.path.join(args.out, "model.pt"))
     with open(os.path.join(args.out, "log.json"), "w") as f:
         json.dump(log, f, indent=1)
-    meta = dict(base=base, use_case=not args.no_case, labels=LABELS, max_length=MAX_LEN)
+    meta = dict(base=base, use_case=not args.no_case, labels=LABELS, max_length=MAX_LEN,
+                num_layers=model.encoder.config.num_hidden_layers)
     with open(os.path.join(args.out, "meta.json"), "w") as f:
         json.dump(meta, f, indent=1)
 

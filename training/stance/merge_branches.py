@@ -78,6 +78,7 @@ def main():
     from transformers import BertConfig
     cfg = BertConfig.from_pretrained(meta["base"])
     cfg._attn_implementation = "eager"
+    cfg.num_hidden_layers = meta.get("num_layers") or cfg.num_hidden_layers
     ner = StanceJointModel(cfg, use_case=True)  # same class; its stance/role heads stay unused
     ner_sd = torch.load(os.path.join(args.ner, "model.pt"), map_location="cpu", weights_only=True)
     missing, unexpected = ner.load_state_dict(ner_sd, strict=False)

@@ -48,6 +48,7 @@ def load_joint(run_dir, base=None):
     meta = json.load(open(os.path.join(run_dir, "meta.json")))
     cfg = BertConfig.from_pretrained(base or meta["base"])
     cfg._attn_implementation = "eager"
+    cfg.num_hidden_layers = meta.get("num_layers") or cfg.num_hidden_layers
     m = StanceJointModel(cfg, use_case=meta["use_case"])
     m.load_state_dict(torch.load(os.path.join(run_dir, "model.pt"), map_location="cpu", weights_only=True))
     m.eval()

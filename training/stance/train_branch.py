@@ -78,7 +78,7 @@ def main():
     ap.add_argument("--init", required=True, help="NER run dir with model.pt + meta.json")
     ap.add_argument("--data", default="training/runs/stance_data")
     ap.add_argument("--out", required=True)
-    ap.add_argument("--shared-layers", type=int, default=4, help="K: layers 0..K-1 shared/frozen, K..5 trained copy")
+    ap.add_argument("--shared-layers", type=int, default=4, help="K: layers 0..K-1 shared/frozen, K..L-1 trained copy (K = L: heads only)")
     ap.add_argument("--epochs", type=int, default=5)
     ap.add_argument("--lr", type=float, default=1e-4, help="lr of the branch layer copies")
     ap.add_argument("--head-lr", type=float, default=1e-3, help="stance/role heads lr")
@@ -102,6 +102,7 @@ def main():
     tok = load_tokenizer(os.path.join(base, "tokenizer.json"))
     cfg = BertConfig.from_pretrained(base)
     cfg._attn_implementation = "eager"
+    cfg.num_hidden_layers = meta.get("num_layers") or cfg.num_hidden_layers  # a cut-down (distilled) NER model
     model = BranchModel(cfg, use_case=meta["use_case"])
     ner_sd = torch.load(os.path.join(args.init, "model.pt"), map_location="cpu", weights_only=True)
     missing, unexpected = model.load_state_dict(ner_sd, strict=False)
