@@ -5,12 +5,12 @@
 # run, over a generated corpus (benches/make_corpus.py, 2,000 articles,
 # ~1M words per scale unit). Writes benches/RESULTS.md.
 #
-#   bash benches/compare.sh              # scale 1 (~10 min on 2 cores)
-#   SCALES="1 4 16" bash benches/compare.sh   # also the growth runs (long)
+#   bash benches/compare.sh              # scales 1, 4 and 16 (~30 min on 2 cores)
+#   SCALES=1 bash benches/compare.sh     # scale 1 only (~15 min); SCALES must start with 1
 #   PEERS=0 bash benches/compare.sh     # detente only
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SCALES=${SCALES:-1}
+SCALES=${SCALES:-1 4 16}
 PEERS=${PEERS:-1}
 work=${WORK:-$(mktemp -d)}
 cargo build --release --quiet
@@ -44,7 +44,11 @@ for s in $SCALES; do
         fi
     fi
 done
-# One 20 MB document and 100,000 tiny documents.
+# Sentence splitting, reading and CSV alone (no model), for where the time goes.
+rows+=("$(measure "detente annotate --no-model (read, split, CSV only), 1x" "$bin" annotate -q --no-model "$work/corpus-1.jsonl" -o "$work/spans.csv")|$(grep -o '[0-9]* words' "$work/corpus-1.txt" | cut -d' ' -f1)")
+# One 20 MB document, 100,000 tiny documents, and the 1x corpus cut into
+# one-line documents (each paragraph line its own document) on stdin: the
+# same words as the 1x row, so the words/s compare directly.
 python3 - "$work" <<'PY'
 import json, sys
 w = sys.argv[1]
@@ -54,9 +58,19 @@ open(f"{w}/big.txt", "w", encoding="utf-8").write(big)
 with open(f"{w}/tiny.jsonl", "w", encoding="utf-8") as f:
     for i in range(100_000):
         f.write(json.dumps({"id": str(i), "text": f"Talks on item {i} resumed in Geneva."}) + "\n")
+n = words = 0
+with open(f"{w}/corpus-1.jsonl", encoding="utf-8") as src, open(f"{w}/lines.jsonl", "w", encoding="utf-8") as f:
+    for doc in map(json.loads, src):
+        for j, line in enumerate(l for l in doc["text"].split("\n") if l.strip()):
+            f.write(json.dumps({"id": f"{doc['id']}/{j}", "text": line}) + "\n")
+            n += 1
+            words += len(line.split())
+open(f"{w}/lines.txt", "w").write(f"{n} {words}\n")
 PY
 rows+=("$(measure "detente, one 20 MB document" "$bin" annotate -q "$work/big.txt" -o "$work/spans.csv")|$(wc -w < "$work/big.txt")")
-rows+=("$(measure "detente, 100,000 one-line documents" "$bin" annotate -q "$work/tiny.jsonl" -o "$work/spans.csv")|$(( 100000 * 6 ))")
+rows+=("$(measure "detente, 100,000 one-line documents (6 words each)" "$bin" annotate -q "$work/tiny.jsonl" -o "$work/spans.csv")|$(( 100000 * 6 ))")
+read -r nlines lwords < "$work/lines.txt"
+rows+=("$(measure "detente, the 1x corpus as $nlines one-line documents on stdin" bash -c "exec $bin annotate -q - -o $work/spans.csv < $work/lines.jsonl")|$lwords")
 
 {
     echo "# Benchmark results"
@@ -74,5 +88,15 @@ rows+=("$(measure "detente, 100,000 one-line documents" "$bin" annotate -q "$wor
         ratio=$(python3 -c "print(f'{$ref/$wps:.2f}')")
         echo "| $label | $words | $secs | $wps | $((rss / 1024)) | $ratio |"
     done
+    if command -v perf > /dev/null; then
+        # Where the time goes: the share of CPU samples inside ONNX Runtime
+        # (the encoder) against everything else (reading, splitting,
+        # tokenising, decoding, CSV), over the 1x corpus.
+        perf record -q -F 499 -o "$work/perf.data" "$bin" annotate -q "$work/corpus-1.jsonl" -o "$work/spans.csv" 2> /dev/null
+        echo
+        echo "CPU samples by library, 1x corpus (\`perf record\`, \`perf report --sort dso\`):"
+        echo
+        perf report -i "$work/perf.data" --sort dso --stdio 2> /dev/null | grep -E '^ +[0-9.]+%' | head -5 | sed 's/^ */- /'
+    fi
 } > benches/RESULTS.md
 cat benches/RESULTS.md

@@ -1,16 +1,16 @@
 //! Criterion benchmarks, one group per stage, each with `Throughput::Bytes`
-//! over the sample corpus: splitting into annotated documents, the model
-//! stage (tokenising, encoder forward, decoding), CSV writing, and the whole
-//! pipeline. Run: `cargo bench --bench stages`.
+//! over the sample corpus: splitting into annotated documents, the three
+//! steps of the model stage (tokenising and packing, encoder forward,
+//! decoding), CSV writing, and the whole pipeline. Run: `cargo bench --bench stages`.
 
 use std::hint::black_box;
 use std::path::Path;
 
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 
 use detente::core::{Annotated, Document, Origin};
-use detente::ner::NerStage;
-use detente::pipeline::{self, Component, Pipeline, RunSettings, SplitStage};
+use detente::ner::{sentence_refs, NerStage};
+use detente::pipeline::{self, Component, Pipeline, RunSettings, SplitStage, Stage};
 use detente::read::Item;
 use detente::write::CsvWriter;
 
@@ -48,23 +48,41 @@ fn benches(c: &mut Criterion) {
     g.bench_function("sample_corpus", |b| b.iter(|| black_box(split_only(&docs))));
     g.finish();
 
-    // One session, one thread: the cost of the model stage per core.
+    // One session, one thread: the cost of each step of the model stage per
+    // core. The sample corpus is under one slice, so one `prepare` covers it.
     let ner = NerStage::load(&model_dir(), 1, 1, None).expect("model and ONNX Runtime");
     let split = split_only(&docs);
-    let mut g = c.benchmark_group("ner_stage");
+    let sentences = sentence_refs(&split);
+    let mut g = c.benchmark_group("tokenise");
+    g.throughput(Throughput::Bytes(bytes));
+    g.bench_function("sample_corpus", |b| b.iter(|| black_box(ner.prepare(&split, &sentences).unwrap())));
+    g.finish();
+
+    let prepared = ner.prepare(&split, &sentences).unwrap();
+    let mut g = c.benchmark_group("encoder_forward");
     g.throughput(Throughput::Bytes(bytes));
     g.sample_size(10);
-    g.bench_function("tokenize_forward_decode", |b| {
-        b.iter(|| {
-            let mut batch = split.clone();
-            ner.run(&mut batch).unwrap();
-            black_box(batch)
-        })
+    g.bench_function("sample_corpus_one_core", |b| {
+        b.iter_batched(
+            || prepared.clone(),
+            |mut p| {
+                ner.score(&mut p).unwrap();
+                p
+            },
+            BatchSize::LargeInput,
+        )
     });
     g.finish();
 
+    let mut scored = prepared.clone();
+    ner.score(&mut scored).unwrap();
+    let mut g = c.benchmark_group("decode");
+    g.throughput(Throughput::Bytes(bytes));
+    g.bench_function("viterbi_stance_roles", |b| b.iter(|| black_box(ner.decode(&scored))));
+    g.finish();
+
     let mut annotated = split.clone();
-    ner.run(&mut annotated).unwrap();
+    ner.set_annotations(&mut annotated, ner.decode(&scored));
     let mut g = c.benchmark_group("csv_write");
     g.throughput(Throughput::Bytes(bytes));
     g.bench_function("sample_corpus", |b| {

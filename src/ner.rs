@@ -93,6 +93,7 @@ struct Word {
 }
 
 /// A sentence being labelled.
+#[derive(Clone)]
 struct Unit {
     doc: usize,
     sent: usize,
@@ -120,7 +121,7 @@ struct Segment {
 }
 
 /// One input sequence (without [CLS]/[SEP]).
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 struct Row {
     segments: Vec<Segment>,
     len: usize,
@@ -527,6 +528,26 @@ pub type NerOutput = Vec<SentencePrediction>;
 /// worth of ordinary news, a bound for one huge document.
 const MAX_SENTENCES_IN_FLIGHT: usize = 1024;
 
+/// A sentence of a batch: document index, sentence index, byte span.
+pub type SentenceRef = (usize, usize, Span);
+
+/// Every sentence of a batch, in order.
+pub fn sentence_refs(batch: &[Annotated]) -> Vec<SentenceRef> {
+    batch
+        .iter()
+        .enumerate()
+        .flat_map(|(d, a)| a.sentences.iter().enumerate().map(move |(s, sent)| (d, s, sent.span)))
+        .collect()
+}
+
+/// Tokenised sentences packed into rows, and their scores once
+/// [`NerStage::score`] has run.
+#[derive(Clone)]
+pub struct Prepared {
+    units: Vec<Unit>,
+    rows: Vec<Row>,
+}
+
 /// The NER stage.
 pub struct NerStage {
     model: NerModel,
@@ -543,6 +564,47 @@ impl NerStage {
         let env = crate::engine::runtime(ort_lib)?;
         let encoder = Arc::new(Encoder::load(&files, workers, intra_threads, env)?);
         Ok(NerStage { model: NerModel::load(&files, encoder)? })
+    }
+
+    /// Step 1 of [`Stage::predict`]: tokenises the given sentences of `batch`
+    /// and packs them into rows.
+    pub fn prepare(&self, batch: &[Annotated], sentences: &[SentenceRef]) -> Result<Prepared, StageError> {
+        let m = &self.model;
+        let mut units = Vec::with_capacity(sentences.len());
+        for &(d, s, span) in sentences {
+            units.push(m.tokenize(d, s, &batch[d].doc.text[span])?);
+        }
+        let rows = m.pack(&units);
+        Ok(Prepared { units, rows })
+    }
+
+    /// Step 2: runs the encoder over the rows, shortest first, in passes of
+    /// at most `pass_pieces` padded pieces (sorting keeps padding small).
+    pub fn score(&self, prepared: &mut Prepared) -> Result<(), StageError> {
+        let m = &self.model;
+        let mut order: Vec<&Row> = prepared.rows.iter().collect();
+        order.sort_by_key(|r| r.len);
+        for pass in passes(&order, m.pass_pieces) {
+            m.run_rows(&mut prepared.units, pass)?;
+        }
+        Ok(())
+    }
+
+    /// Step 3: Viterbi entities, sentence stance and entity roles from the scores.
+    pub fn decode(&self, prepared: &Prepared) -> NerOutput {
+        let m = &self.model;
+        prepared
+            .units
+            .iter()
+            .map(|u| {
+                let entities = decode(&m.tags, u)
+                    .into_iter()
+                    .map(|(span, kind, conf, pieces)| (span, kind, conf, m.stance.as_ref().map(|h| entity_role(h, u, pieces))))
+                    .collect();
+                let stance = m.stance.as_ref().and_then(|h| sentence_stance(h, u));
+                SentencePrediction { doc: u.doc, sent: u.sent, entities, stance }
+            })
+            .collect()
     }
 
     /// Padded pieces per forward pass (default [`PASS_PIECES`]). Dynamic int8
@@ -562,39 +624,15 @@ impl Stage for NerStage {
     }
 
     fn predict(&self, batch: &[Annotated]) -> Result<NerOutput, StageError> {
-        let m = &self.model;
-        let sentences: Vec<(usize, usize, Span)> = batch
-            .iter()
-            .enumerate()
-            .flat_map(|(d, a)| a.sentences.iter().enumerate().map(move |(s, sent)| (d, s, sent.span)))
-            .collect();
+        let sentences = sentence_refs(batch);
         // Scores for a whole batch are held at once; a huge document is cut
         // into slices of sentences so that memory stays bounded.
-        let slice_predictions = |slice: &[(usize, usize, Span)]| -> Result<Vec<SentencePrediction>, StageError> {
-            let mut units = Vec::with_capacity(slice.len());
-            for &(d, s, span) in slice {
-                units.push(m.tokenize(d, s, &batch[d].doc.text[span])?);
-            }
-            let rows = m.pack(&units);
-            // Sorting by length keeps padding small within each forward pass.
-            let mut order: Vec<&Row> = rows.iter().collect();
-            order.sort_by_key(|r| r.len);
-            for chunk in passes(&order, m.pass_pieces) {
-                m.run_rows(&mut units, chunk)?;
-            }
-            Ok(units
-                .iter()
-                .map(|u| {
-                    let entities = decode(&m.tags, u)
-                        .into_iter()
-                        .map(|(span, kind, conf, pieces)| (span, kind, conf, m.stance.as_ref().map(|h| entity_role(h, u, pieces))))
-                        .collect();
-                    let stance = m.stance.as_ref().and_then(|h| sentence_stance(h, u));
-                    SentencePrediction { doc: u.doc, sent: u.sent, entities, stance }
-                })
-                .collect())
+        let slice_predictions = |slice: &[SentenceRef]| -> Result<NerOutput, StageError> {
+            let mut prepared = self.prepare(batch, slice)?;
+            self.score(&mut prepared)?;
+            Ok(self.decode(&prepared))
         };
-        let slices: Vec<&[(usize, usize, Span)]> = sentences.chunks(MAX_SENTENCES_IN_FLIGHT).collect();
+        let slices: Vec<&[SentenceRef]> = sentences.chunks(MAX_SENTENCES_IN_FLIGHT).collect();
         if slices.len() <= 1 {
             return slices.first().map_or(Ok(Vec::new()), |s| slice_predictions(s));
         }
@@ -604,8 +642,7 @@ impl Stage for NerStage {
         // Slices are formed from the input alone, so the scores do not depend
         // on which worker ran them.
         let per_slice = slices.par_iter().map(|s| slice_predictions(s)).collect::<Result<Vec<_>, _>>()?;
-        let out = per_slice.into_iter().flatten().collect();
-        Ok(out)
+        Ok(per_slice.into_iter().flatten().collect())
     }
 
     fn set_annotations(&self, batch: &mut [Annotated], output: NerOutput) {
