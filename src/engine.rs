@@ -218,6 +218,12 @@ impl Encoder {
                 .map_err(|e| err(e.into()))?
                 .with_optimization_level(GraphOptimizationLevel::Level3)
                 .map_err(|e| err(e.into()))?
+                // ONNX Runtime 1.32's fused SkipLayerNormalization kernel is
+                // slower on these CPUs than the Add + LayerNormalization it
+                // replaces: 18-22% per forward pass of our graphs
+                // (benches/ort_options.py).
+                .with_disabled_optimizers("SkipLayerNormFusion")
+                .map_err(|e| err(e.into()))?
                 .with_intra_threads(intra_threads.max(1))
                 .map_err(|e| err(e.into()))?
                 .with_inter_threads(1)
