@@ -1,8 +1,10 @@
-"""The HuggingFace peer: a transformers token-classification pipeline on the
-same encoder (all-MiniLM-L6-v2, 6 layers, hidden 384) with our NER weights
-when the training run is present (training/runs/final/model.pt), else the base
-weights with an untrained 9-label head: the compute is the same, which is
-what this benchmark measures. Runs in the training venv (torch, transformers).
+"""The HuggingFace peer: a transformers token-classification pipeline on our
+entity model's shape (all-MiniLM-L6-v2 cut to the layers and feed-forward
+width in models/detente/config.json `encoder`), with our NER weights when the
+training run named there is present (training/runs/<run>/model.pt), else the
+base weights, cut and pruned the same way, with an untrained 9-label head: the
+compute is the same, which is what this benchmark measures. Runs in the
+training venv (torch, transformers).
 
   training/.venv/bin/python benches/hf_pipeline.py CORPUS
 """
@@ -34,12 +36,28 @@ def main():
     torch.set_num_threads(args.threads)
     t0 = time.time()
     base = base_dir()
+    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+    shape = json.load(open(os.path.join(root, "models", "detente", "config.json"))).get("encoder", {})
+    layers, ffn = shape.get("ner_layers", 6), shape.get("intermediate_size", 1536)
     model = BertForTokenClassification.from_pretrained(base, num_labels=9)
-    run = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "training", "runs", "final", "model.pt")
+    model.bert.encoder.layer = model.bert.encoder.layer[:layers]
+    model.config.num_hidden_layers = layers
+    run = os.path.join(root, "training", "runs", shape.get("ner_run", "final"), "model.pt")
     if os.path.exists(run):
         sd = torch.load(run, map_location="cpu", weights_only=True)
-        model.bert.load_state_dict({k[len("encoder."):]: v for k, v in sd.items() if k.startswith("encoder.")}, strict=False)
-        model.classifier.load_state_dict({"weight": sd["ner_head.weight"], "bias": sd["ner_head.bias"]})
+        sd = {k[len("encoder."):]: v for k, v in sd.items() if k.startswith("encoder.")}
+    else:
+        sd = model.bert.state_dict()
+    for layer in model.bert.encoder.layer:  # the same shapes as our model's feed-forward blocks
+        layer.intermediate.dense = torch.nn.Linear(model.config.hidden_size, ffn)
+        layer.output.dense = torch.nn.Linear(ffn, model.config.hidden_size)
+    sd = {k: (v[:ffn] if "intermediate.dense" in k else v[:, :ffn] if "output.dense.weight" in k and v.dim() == 2
+              and v.shape[1] > ffn else v) for k, v in sd.items()}
+    model.bert.load_state_dict(sd, strict=False)
+    if os.path.exists(run):
+        full = torch.load(run, map_location="cpu", weights_only=True)
+        model.classifier.load_state_dict({"weight": full["ner_head.weight"], "bias": full["ner_head.bias"]})
+    print(f"HF peer: {layers} layers, feed-forward {ffn}, weights from {run if os.path.exists(run) else base}")
     tok = AutoTokenizer.from_pretrained(base)
     nlp = pipeline("token-classification", model=model, tokenizer=tok, aggregation_strategy="first", device=-1)
     docs = [json.loads(l) for l in open(args.corpus, encoding="utf-8")]

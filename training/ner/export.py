@@ -55,6 +55,8 @@ def main():
     base = meta["base"]
     cfg = BertConfig.from_pretrained(base)
     cfg._attn_implementation = "eager"
+    cfg.num_hidden_layers = meta.get("num_layers") or cfg.num_hidden_layers  # distilled: fewer layers
+    cfg.intermediate_size = meta.get("intermediate_size") or cfg.intermediate_size  # pruned feed-forward
     model = DetenteEncoderModel(cfg, use_case=meta["use_case"])
     model.load_state_dict(torch.load(os.path.join(args.run, "model.pt"), map_location="cpu", weights_only=True))
     model.eval()

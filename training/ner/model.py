@@ -23,20 +23,28 @@ class DetenteEncoderModel(nn.Module):
         nn.init.zeros_(self.ner_head.bias)
 
     @classmethod
-    def from_base(cls, base_dir, use_case=True, layers=0, init=None):
-        """The base encoder (or the fine-tuned checkpoint `init`), cut to its bottom `layers` layers if > 0."""
+    def from_base(cls, base_dir, use_case=True, layers=0, init=None, ffn=0):
+        """The base encoder (or the fine-tuned checkpoint `init`), cut to its bottom `layers` layers if > 0,
+        with each feed-forward block pruned to its `ffn` most important units if > 0."""
         cfg = BertConfig.from_pretrained(base_dir)
         cfg._attn_implementation = "eager"
         if layers:
             cfg.num_hidden_layers = layers
-        m = cls(cfg, use_case=use_case)
         if init:
             sd = torch.load(init, map_location="cpu", weights_only=True)
             sd = {k: v for k, v in sd.items() if not k.startswith("encoder.encoder.layer.")
                   or int(k.split(".")[3]) < cfg.num_hidden_layers}
             sd = {k: v for k, v in sd.items() if not k.startswith(("stance_head.", "role_head."))}
+            inter = sd["encoder.encoder.layer.0.intermediate.dense.weight"].shape[0]
+            if ffn and ffn < inter:
+                sd = prune_ffn(sd, cfg.num_hidden_layers, ffn)
+                inter = ffn
+            cfg.intermediate_size = inter
+            m = cls(cfg, use_case=use_case)
             m.load_state_dict(sd, strict=True)
             return m
+        assert not ffn, "--ffn needs --init"
+        m = cls(cfg, use_case=use_case)
         base = BertModel.from_pretrained(base_dir, add_pooling_layer=False, attn_implementation="eager")
         sd = base.state_dict()
         if layers:
@@ -54,3 +62,19 @@ class DetenteEncoderModel(nn.Module):
     def forward(self, input_ids, attention_mask, case_ids):
         h = self.encoder(inputs_embeds=self.embed(input_ids, case_ids), attention_mask=attention_mask).last_hidden_state
         return self.ner_head(self.dropout(h))
+
+
+def prune_ffn(sd, n_layers, keep):
+    """Keeps, in every layer, the `keep` feed-forward units with the largest ||w_in|| * ||w_out|| (a structured
+    prune: both matrices lose whole rows/columns, so the layer stays a plain, smaller BERT layer)."""
+    sd = dict(sd)
+    for i in range(n_layers):
+        p = f"encoder.encoder.layer.{i}."
+        w_in, b_in = sd[p + "intermediate.dense.weight"], sd[p + "intermediate.dense.bias"]
+        w_out = sd[p + "output.dense.weight"]
+        score = w_in.norm(dim=1) * w_out.norm(dim=0)
+        idx = score.topk(keep).indices.sort().values
+        sd[p + "intermediate.dense.weight"] = w_in[idx].clone()
+        sd[p + "intermediate.dense.bias"] = b_in[idx].clone()
+        sd[p + "output.dense.weight"] = w_out[:, idx].clone()
+    return sd

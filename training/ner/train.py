@@ -44,6 +44,38 @@ def evaluate(model, tok, docs, units, context, batch_size=64):
     return res
 
 
+def read_text_docs(paths):
+    """Unlabelled documents as CoNLL-like (words, tags) sentences: lines, cut after . ! ? before a capital, and
+    words split off punctuation the way CoNLL tokenises."""
+    import re
+    texts = []
+    for p in paths:
+        if p.endswith(".jsonl"):
+            with open(p, encoding="utf-8") as f:
+                texts += [json.loads(l)["text"] for l in f if l.strip()]
+        else:
+            with open(p, encoding="utf-8") as f:
+                texts.append(f.read())
+    word = re.compile(r"\w+(?:[-'’.]\w+)*\.?|[^\w\s]")
+    docs = []
+    for t in texts:
+        doc = []
+        for line in t.splitlines():
+            for sent in re.split(r"(?<=[.!?])\s+(?=[A-Z\"“])", line.strip()):
+                words = []
+                for w in word.findall(sent):  # "U.S." and "Gen." keep their stop, "Gulf." does not
+                    if w.endswith(".") and len(w) > 2 and "." not in w[:-1] and not w[0].isupper() or (
+                            w.endswith(".") and len(w) > 4 and "." not in w[:-1]):
+                        words += [w[:-1], "."]
+                    else:
+                        words.append(w)
+                if words:
+                    doc.append((words, ["O"] * len(words)))
+        if doc:
+            docs.append(doc)
+    return docs
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", default="training/data/conll2003")
@@ -63,10 +95,15 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--layers", type=int, default=0,
                     help="keep only the bottom N encoder layers (0: all); fewer layers = fewer passes at inference")
+    ap.add_argument("--ffn", type=int, default=0, help="prune each feed-forward block to N units (needs --init)")
     ap.add_argument("--init", default="", help="NER run dir (model.pt) to start from instead of the base encoder")
     ap.add_argument("--teacher", default="", help="NER run dir whose token logits are distilled into this model")
     ap.add_argument("--kd-alpha", type=float, default=0.5, help="weight of the distillation loss (1-alpha: gold CE)")
     ap.add_argument("--kd-temp", type=float, default=2.0)
+    ap.add_argument("--kd-text", action="append", default=[],
+                    help="unlabelled in-domain text (.txt file or .jsonl with `text`), learnt from the teacher only; "
+                         "repeatable")
+    ap.add_argument("--kd-text-repeat", type=int, default=2, help="times the --kd-text sentences appear per epoch")
     args = ap.parse_args()
 
     torch.set_num_threads(args.threads)
@@ -79,17 +116,25 @@ def main():
     dev_docs = read_conll(os.path.join(args.data, "dev.txt"))
     if args.train_on_dev:
         train_docs = train_docs + dev_docs
+    if args.kd_text and not args.teacher:
+        sys.exit("--kd-text needs --teacher")
+    kd_docs = read_text_docs(args.kd_text)
     train_units = split_long(tok, train_docs)
+    kd_units = split_long(tok, kd_docs)
+    for d in kd_units:
+        for u in d:
+            u["unlabelled"] = True
     dev_units = split_long(tok, dev_docs)
     print(f"base={base} train docs={len(train_docs)} sents={sum(len(d) for d in train_docs)}", flush=True)
 
     model = DetenteEncoderModel.from_base(base, use_case=not args.no_case, layers=args.layers,
-                                          init=os.path.join(args.init, "model.pt") if args.init else None)
+                                          init=os.path.join(args.init, "model.pt") if args.init else None, ffn=args.ffn)
     model.train()
     teacher = None
     if args.teacher:
         tmeta = json.load(open(os.path.join(args.teacher, "meta.json")))
         teacher = DetenteEncoderModel.from_base(base, use_case=tmeta["use_case"], layers=tmeta.get("num_layers", 0),
+                                                ffn=tmeta.get("intermediate_size", 0),
                                                 init=os.path.join(args.teacher, "model.pt"))
         teacher.eval()
         for p in teacher.parameters():
@@ -107,7 +152,8 @@ def main():
     assert all(id(p) not in new_ids for p in decay + no_decay)
 
     # estimate steps (packing is random per epoch; recompute per epoch, schedule on estimate)
-    est_chunks = len(pack(train_units, context=bool(args.context), p_break=args.p_break, rng=random.Random(0)))
+    est_chunks = len(pack(train_units + kd_units * args.kd_text_repeat, context=bool(args.context), p_break=args.p_break,
+                          rng=random.Random(0)))
     steps_per_epoch = math.ceil(est_chunks / args.batch)
     total = steps_per_epoch * args.epochs
     warm = int(total * args.warmup)
@@ -122,8 +168,12 @@ def main():
     step = 0
     t0 = time.time()
     for ep in range(args.epochs):
-        chunks = pack(train_units, context=bool(args.context), p_break=args.p_break, rng=rng)
+        chunks = pack(train_units + kd_units * args.kd_text_repeat, context=bool(args.context), p_break=args.p_break,
+                      rng=rng)
         enc = [encode_chunk(tok, c) for c in chunks]
+        for c, e in zip(chunks, enc):
+            if c[0].get("unlabelled"):  # -1: a first piece with no gold tag (distilled only)
+                e["labels"] = [-100 if l == -100 else -1 for l in e["labels"]]
         bl = batches(enc, args.batch, shuffle=True, rng=rng)
         tl, te = 0.0, time.time()
         for bi, b in enumerate(bl):
@@ -131,7 +181,9 @@ def main():
             set_lr(step)
             logits = model(torch.from_numpy(ids), torch.from_numpy(att), torch.from_numpy(case))
             labt = torch.from_numpy(lab).view(-1)
-            loss = torch.nn.functional.cross_entropy(logits.view(-1, len(LABELS)), labt, ignore_index=-100)
+            gold = labt.masked_fill(labt == -1, -100)
+            loss = (torch.nn.functional.cross_entropy(logits.view(-1, len(LABELS)), gold, ignore_index=-100)
+                    if (gold != -100).any() else logits.sum() * 0)
             if teacher is not None:
                 # Distil on the labelled (first) pieces only: those are the ones decoded at inference.
                 with torch.no_grad():
@@ -171,7 +223,8 @@ def main():
     with open(os.path.join(args.out, "log.json"), "w") as f:
         json.dump(log, f, indent=1)
     meta = dict(base=base, use_case=not args.no_case, labels=LABELS, max_length=MAX_LEN,
-                num_layers=model.encoder.config.num_hidden_layers)
+                num_layers=model.encoder.config.num_hidden_layers,
+                intermediate_size=model.encoder.config.intermediate_size)
     with open(os.path.join(args.out, "meta.json"), "w") as f:
         json.dump(meta, f, indent=1)
 

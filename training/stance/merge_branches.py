@@ -78,7 +78,9 @@ def main():
     from transformers import BertConfig
     cfg = BertConfig.from_pretrained(meta["base"])
     cfg._attn_implementation = "eager"
-    cfg.num_hidden_layers = meta.get("num_layers") or cfg.num_hidden_layers
+    ner_meta = json.load(open(os.path.join(args.ner, "meta.json")))
+    cfg.num_hidden_layers = ner_meta.get("num_layers") or cfg.num_hidden_layers
+    cfg.intermediate_size = ner_meta.get("intermediate_size") or cfg.intermediate_size  # a pruned model
     ner = StanceJointModel(cfg, use_case=True)  # same class; its stance/role heads stay unused
     ner_sd = torch.load(os.path.join(args.ner, "model.pt"), map_location="cpu", weights_only=True)
     missing, unexpected = ner.load_state_dict(ner_sd, strict=False)
@@ -128,11 +130,16 @@ def main():
     cfg_src = args.config or os.path.join(args.stance, "onnx_int8", "config.json")
     tok_src = args.tokenizer or os.path.join(os.path.dirname(cfg_src), "tokenizer.json")
     cfg = json.load(open(cfg_src))
-    n_layers = len(ner.encoder.encoder.layer)
-    cfg["architecture"] = (f"shared trunk (embeddings + casing embedding + encoder layers 0-{K - 1}) "
-                           f"with two branches of layers {K}-{n_layers - 1}: the NER model's (-> logits) and the "
-                           "stance model's (-> stance_token_logits, role_logits); "
-                           f"{K + 2 * (n_layers - K)} layer passes; training/stance/merge_branches.py")
+    n_ner, n_st = len(ner.encoder.encoder.layer), len(stance.encoder.encoder.layer)
+    ner_part = f"the NER model's layers {K}-{n_ner - 1}" if K < n_ner else "the NER head"
+    cfg["architecture"] = (f"shared trunk (embeddings + casing embedding + encoder layers 0-{K - 1}) feeding "
+                           f"{ner_part} (-> logits) and {n_st - K} stance layer(s) "
+                           f"(-> stance_token_logits, role_logits); {n_ner + n_st - K} layer passes; "
+                           "training/stance/merge_branches.py")
+    cfg["encoder"] = dict(shared_layers=K, ner_layers=n_ner, stance_layers=n_st - K, layer_passes=n_ner + n_st - K,
+                          intermediate_size=ner.encoder.config.intermediate_size,
+                          ner_run=os.path.basename(os.path.normpath(args.ner)),
+                          stance_run=os.path.basename(os.path.normpath(args.stance)))
     for d in (fp_dir, q_dir):
         with open(os.path.join(d, "config.json"), "w") as f:
             json.dump(cfg, f, indent=1, ensure_ascii=False)

@@ -49,6 +49,7 @@ def load_joint(run_dir, base=None):
     cfg = BertConfig.from_pretrained(base or meta["base"])
     cfg._attn_implementation = "eager"
     cfg.num_hidden_layers = meta.get("num_layers") or cfg.num_hidden_layers
+    cfg.intermediate_size = meta.get("intermediate_size") or cfg.intermediate_size  # a pruned model
     m = StanceJointModel(cfg, use_case=meta["use_case"])
     m.load_state_dict(torch.load(os.path.join(run_dir, "model.pt"), map_location="cpu", weights_only=True))
     m.eval()

@@ -79,6 +79,9 @@ def main():
     ap.add_argument("--data", default="training/runs/stance_data")
     ap.add_argument("--out", required=True)
     ap.add_argument("--shared-layers", type=int, default=4, help="K: layers 0..K-1 shared/frozen, K..L-1 trained copy (K = L: heads only)")
+    ap.add_argument("--extra-layers", type=int, default=0,
+                    help="stack N new layers (copies of the NER model's top layer) on top of the whole NER model; "
+                         "with --shared-layers = the NER model's depth, the stance branch reads its final states")
     ap.add_argument("--epochs", type=int, default=5)
     ap.add_argument("--lr", type=float, default=1e-4, help="lr of the branch layer copies")
     ap.add_argument("--head-lr", type=float, default=1e-3, help="stance/role heads lr")
@@ -103,9 +106,16 @@ def main():
     cfg = BertConfig.from_pretrained(base)
     cfg._attn_implementation = "eager"
     cfg.num_hidden_layers = meta.get("num_layers") or cfg.num_hidden_layers  # a cut-down (distilled) NER model
+    cfg.intermediate_size = meta.get("intermediate_size") or cfg.intermediate_size  # a pruned model
+    ner_layers = cfg.num_hidden_layers
+    cfg.num_hidden_layers += args.extra_layers
     model = BranchModel(cfg, use_case=meta["use_case"])
     ner_sd = torch.load(os.path.join(args.init, "model.pt"), map_location="cpu", weights_only=True)
-    missing, unexpected = model.load_state_dict(ner_sd, strict=False)
+    init_sd = dict(ner_sd)
+    top = f"encoder.encoder.layer.{ner_layers - 1}."
+    for i in range(ner_layers, cfg.num_hidden_layers):  # new layers start as copies of the NER model's top layer
+        init_sd.update({f"encoder.encoder.layer.{i}." + k[len(top):]: v.clone() for k, v in ner_sd.items() if k.startswith(top)})
+    missing, unexpected = model.load_state_dict(init_sd, strict=False)
     assert not unexpected and all(k.startswith(("stance_head", "role_head")) for k in missing), (missing, unexpected)
     model.setup_branch(args.shared_layers).train()
     trainable = [n for n, p in model.named_parameters() if p.requires_grad]
@@ -114,7 +124,7 @@ def main():
                for n in trainable), trainable
 
     meta_out = dict(meta, init=args.init, stance_labels=STANCES, role_labels=["other", "source", "target"],
-                    shared_layers=args.shared_layers,
+                    shared_layers=args.shared_layers, num_layers=cfg.num_hidden_layers, ner_layers=ner_layers,
                     branch=f"layers {args.shared_layers}-{cfg.num_hidden_layers - 1} + stance/role heads trained; "
                            "the rest is the NER model (frozen)")
     with open(os.path.join(args.out, "meta.json"), "w") as f:
