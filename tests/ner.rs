@@ -89,7 +89,8 @@ fn many_short_documents_batch_across_boundaries() {
     let texts: Vec<(String, String)> =
         (0..300).map(|i| (format!("d{i}"), format!("{} spoke in Geneva on day {i}.", names[i % names.len()]))).collect();
     let docs: Vec<(&str, &str)> = texts.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
-    let rows = annotate_jsonl(&docs);
+    // 64 per batch: several batches, each packing many documents' rows.
+    let rows = common::annotate_records(&["--raw", "--batch-size", "64"], &docs);
     let ids: Vec<&str> = rows.iter().filter(|r| &r[2] == "sentence").map(|r| &r[0]).collect();
     let expected: Vec<String> = (0..300).map(|i| format!("d{i}")).collect();
     assert_eq!(ids, expected);

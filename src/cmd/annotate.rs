@@ -72,8 +72,9 @@ pub struct Args {
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,
 
-    /// Documents per batch, the unit of parallel work.
-    #[arg(long, default_value_t = 64, value_name = "N")]
+    /// Most documents per batch, the unit of parallel work (a batch also
+    /// closes at 32 KiB of text).
+    #[arg(long, default_value_t = detente::pipeline::DEFAULT_BATCH_DOCS, value_name = "N")]
     pub batch_size: usize,
 
     /// Skip (and report) documents larger than this many bytes.
