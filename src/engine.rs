@@ -220,7 +220,7 @@ impl Encoder {
                 .map_err(|e| err(e.into()))?
                 // ONNX Runtime 1.32's fused SkipLayerNormalization kernel is
                 // slower on these CPUs than the Add + LayerNormalization it
-                // replaces: 18-22% per forward pass of our graphs
+                // replaces: 17-22% per forward pass of our graphs
                 // (benches/ort_options.py).
                 .with_disabled_optimizers("SkipLayerNormFusion")
                 .map_err(|e| err(e.into()))?

@@ -160,7 +160,7 @@ pub struct NerModel {
     window: usize,
     /// Overlap between windows of one long sentence.
     overlap: usize,
-    /// Rows per forward pass.
+    /// Padded pieces per forward pass.
     pass_pieces: usize,
     cls: i64,
     sep: i64,
