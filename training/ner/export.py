@@ -13,10 +13,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import numpy as np
 import torch
-from transformers import BertConfig
 
 from common import LABELS, MAX_LEN, NUM_CASE_IDS, SHAPES, encode_chunk, load_tokenizer, set_seed
-from model import DetenteEncoderModel
+from model import DetenteEncoderModel, config_for
 
 CASING_SPEC = {
     "input": "case_ids",
@@ -53,10 +52,7 @@ def main():
     set_seed(0)
     meta = json.load(open(os.path.join(args.run, "meta.json")))
     base = meta["base"]
-    cfg = BertConfig.from_pretrained(base)
-    cfg._attn_implementation = "eager"
-    cfg.num_hidden_layers = meta.get("num_layers") or cfg.num_hidden_layers  # distilled: fewer layers
-    cfg.intermediate_size = meta.get("intermediate_size") or cfg.intermediate_size  # pruned feed-forward
+    cfg = config_for(meta)
     model = DetenteEncoderModel(cfg, use_case=meta["use_case"])
     model.load_state_dict(torch.load(os.path.join(args.run, "model.pt"), map_location="cpu", weights_only=True))
     model.eval()

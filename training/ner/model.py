@@ -10,6 +10,16 @@ from transformers import BertConfig, BertModel
 from common import LABELS, NUM_CASE_IDS
 
 
+def config_for(meta, base=None):
+    """The BertConfig of a training run: the base encoder's, with the run's depth (`num_layers`, set by
+    distillation) and feed-forward width (`intermediate_size`, set by pruning) from its meta.json."""
+    cfg = BertConfig.from_pretrained(base or meta["base"])
+    cfg._attn_implementation = "eager"
+    cfg.num_hidden_layers = meta.get("num_layers") or cfg.num_hidden_layers
+    cfg.intermediate_size = meta.get("intermediate_size") or cfg.intermediate_size
+    return cfg
+
+
 class DetenteEncoderModel(nn.Module):
     def __init__(self, config: BertConfig, num_labels=len(LABELS), num_case_ids=NUM_CASE_IDS, use_case=True):
         super().__init__()

@@ -64,8 +64,7 @@ def read_text_docs(paths):
             for sent in re.split(r"(?<=[.!?])\s+(?=[A-Z\"“])", line.strip()):
                 words = []
                 for w in word.findall(sent):  # "U.S." and "Gen." keep their stop, "Gulf." does not
-                    if w.endswith(".") and len(w) > 2 and "." not in w[:-1] and not w[0].isupper() or (
-                            w.endswith(".") and len(w) > 4 and "." not in w[:-1]):
+                    if w.endswith(".") and "." not in w[:-1] and (len(w) > 4 or len(w) > 2 and not w[0].isupper()):
                         words += [w[:-1], "."]
                     else:
                         words.append(w)

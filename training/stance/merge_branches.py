@@ -32,6 +32,7 @@ from torch import nn
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "ner"))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+from model import config_for  # noqa: E402  (training/ner/model.py)
 from stance_lib import StanceJointModel, load_joint  # noqa: E402
 
 SHARED_LAYERS = 2
@@ -75,12 +76,7 @@ def main():
     torch.manual_seed(0)
 
     stance, meta = load_joint(args.stance)
-    from transformers import BertConfig
-    cfg = BertConfig.from_pretrained(meta["base"])
-    cfg._attn_implementation = "eager"
-    ner_meta = json.load(open(os.path.join(args.ner, "meta.json")))
-    cfg.num_hidden_layers = ner_meta.get("num_layers") or cfg.num_hidden_layers
-    cfg.intermediate_size = ner_meta.get("intermediate_size") or cfg.intermediate_size  # a pruned model
+    cfg = config_for(json.load(open(os.path.join(args.ner, "meta.json"))), base=meta["base"])
     ner = StanceJointModel(cfg, use_case=True)  # same class; its stance/role heads stay unused
     ner_sd = torch.load(os.path.join(args.ner, "model.pt"), map_location="cpu", weights_only=True)
     missing, unexpected = ner.load_state_dict(ner_sd, strict=False)

@@ -18,7 +18,7 @@ import torch
 from torch import nn
 
 from common import MAX_LEN, case_ids_for, word_shape  # noqa: E402  (training/ner/common.py)
-from model import DetenteEncoderModel  # noqa: E402
+from model import DetenteEncoderModel, config_for  # noqa: E402
 
 STANCES = ["conciliatory", "threatening", "neutral"]
 S2I = {s: i for i, s in enumerate(STANCES)}
@@ -44,12 +44,8 @@ class StanceJointModel(DetenteEncoderModel):
 
 
 def load_joint(run_dir, base=None):
-    from transformers import BertConfig
     meta = json.load(open(os.path.join(run_dir, "meta.json")))
-    cfg = BertConfig.from_pretrained(base or meta["base"])
-    cfg._attn_implementation = "eager"
-    cfg.num_hidden_layers = meta.get("num_layers") or cfg.num_hidden_layers
-    cfg.intermediate_size = meta.get("intermediate_size") or cfg.intermediate_size  # a pruned model
+    cfg = config_for(meta, base)
     m = StanceJointModel(cfg, use_case=meta["use_case"])
     m.load_state_dict(torch.load(os.path.join(run_dir, "model.pt"), map_location="cpu", weights_only=True))
     m.eval()

@@ -34,9 +34,9 @@ make_chunks, predict_stance = _stance_train.make_chunks, _stance_train.predict_s
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
-from transformers import BertConfig  # noqa: E402
 
 from common import load_tokenizer, set_seed  # noqa: E402
+from model import config_for  # noqa: E402  (training/ner/model.py)
 
 
 class BranchModel(StanceJointModel):
@@ -103,10 +103,7 @@ def main():
     meta = json.load(open(os.path.join(args.init, "meta.json")))
     base = meta["base"]
     tok = load_tokenizer(os.path.join(base, "tokenizer.json"))
-    cfg = BertConfig.from_pretrained(base)
-    cfg._attn_implementation = "eager"
-    cfg.num_hidden_layers = meta.get("num_layers") or cfg.num_hidden_layers  # a cut-down (distilled) NER model
-    cfg.intermediate_size = meta.get("intermediate_size") or cfg.intermediate_size  # a pruned model
+    cfg = config_for(meta)  # the NER model's depth and width (distilled / pruned)
     ner_layers = cfg.num_hidden_layers
     cfg.num_hidden_layers += args.extra_layers
     model = BranchModel(cfg, use_case=meta["use_case"])
