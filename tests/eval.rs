@@ -104,21 +104,27 @@ fn binary_writes_the_report_with_seqeval_numbers() {
     assert_eq!(cell("PER", "missed"), 1, "Putin");
     assert_eq!(cell("spurious", "MISC"), 2, "Tuesday, No");
 
-    // errors.csv: most confident first, with the sentence text.
+    // errors.csv: most confident first, with the sentence text. The three
+    // entities found with the wrong type are one error each (17 rows when
+    // they were listed as a false positive and a false negative).
     let mut rd = csv::Reader::from_path(dir.path().join("errors.csv")).unwrap();
     let rows: Vec<csv::StringRecord> = rd.records().map(|r| r.unwrap()).collect();
-    assert_eq!(rows.len(), 17);
-    let confs: Vec<f64> = rows.iter().filter(|r| !r[8].is_empty()).map(|r| r[8].parse().unwrap()).collect();
+    assert_eq!(rows.len(), 14);
+    assert!(rows.iter().all(|r| &r[0] == "entities"));
+    let confs: Vec<f64> = rows.iter().filter(|r| !r[9].is_empty()).map(|r| r[9].parse().unwrap()).collect();
     assert!(confs.windows(2).all(|w| w[0] >= w[1]), "{confs:?}");
-    let muscat = rows.iter().find(|r| &r[5] == "Muscat").unwrap();
-    assert_eq!((&muscat[0], &muscat[6], &muscat[8], &muscat[9]), ("false_negative", "LOC", "", "Talks resumed in Muscat"));
+    let muscat = rows.iter().find(|r| &r[6] == "Muscat").unwrap();
+    assert_eq!((&muscat[1], &muscat[7], &muscat[9], &muscat[10]), ("false_negative", "LOC", "", "Talks resumed in Muscat"));
+    let washington: Vec<_> = rows.iter().filter(|r| &r[6] == "Washington").collect();
+    assert_eq!(washington.len(), 1, "a wrong type is listed once");
+    assert_eq!((&washington[0][1], &washington[0][7], &washington[0][8]), ("wrong_type", "LOC", "ORG"));
     for f in ["report.md", "report.html"] {
         assert!(dir.path().join(f).is_file(), "{f}");
     }
 }
 
 #[test]
-fn empty_gold_scores_zero_without_failing() {
+fn empty_gold_scores_zero_and_fails() {
     let p = preds("0,0,sentence,0,4,Oman,,,,,,\n0,0,entity,0,4,Oman,LOC,0.9,,,,\n");
     let e = evaluate(&conll(""), &p, &opts());
     let ner = e.ner.unwrap();
@@ -136,8 +142,9 @@ fn empty_gold_scores_zero_without_failing() {
     std::fs::write(&pred, HEADER).unwrap();
     let rep = dir.path().join("rep");
     let out = detente(&["eval", "--gold", gold.to_str().unwrap(), "--pred", pred.to_str().unwrap(), "--report", rep.to_str().unwrap()]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(rep.join("report.html").is_file());
+    assert_eq!(out.status.code(), Some(1), "nothing was scored: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("the gold file has no documents to score"));
+    assert!(rep.join("report.html").is_file(), "the report is still written");
 }
 
 #[test]
@@ -200,8 +207,10 @@ fn unicode_offsets_are_characters() {
     let ner = e.ner.unwrap();
     assert_eq!(ner.strict.per_type["PER"].f1, 1.0);
     assert_eq!(ner.strict.per_type["LOC"].recall, 0.0);
-    let fnz = e.errors.iter().find(|x| x.kind == "false_negative").unwrap();
-    assert_eq!((fnz.text.as_str(), fnz.gold.as_str(), fnz.predicted.as_str()), ("Zürich", "LOC", "ORG"));
+    assert_eq!(e.errors.len(), 1, "a wrong type is one error: {:?}", e.errors);
+    let fnz = &e.errors[0];
+    assert_eq!((fnz.kind, fnz.text.as_str(), fnz.gold.as_str(), fnz.predicted.as_str()), ("wrong_type", "Zürich", "LOC", "ORG"));
+    assert_eq!(fnz.confidence, Some(0.8));
     assert_eq!(fnz.sentence_text, "習近平 met Erdoğan in Zürich");
 }
 
@@ -230,10 +239,15 @@ fn stance_file_aligns_by_text_and_reports_calibration() {
     )
     .unwrap();
     let rep = dir.path().join("rep");
-    let out = detente(&["eval", "--gold", gold.to_str().unwrap(), "--pred", pred.to_str().unwrap(), "--report", rep.to_str().unwrap()]);
+    let (g, p, r) = (gold.to_str().unwrap(), pred.to_str().unwrap(), rep.to_str().unwrap());
+    // Document b has no predictions: 3 of 4 sentences, below the default share.
+    let out = detente(&["eval", "--gold", g, "--pred", p]);
+    assert_eq!(out.status.code(), Some(1));
+    let out = detente(&["eval", "--gold", g, "--pred", p, "--report", r, "--min-aligned", "0.5"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert!(stdout.contains("1 of 4 gold stance sentences could not be aligned"), "{stdout}");
+    assert!(stdout.contains("coverage, stance: 3 of 4 gold stance sentences scored"), "{stdout}");
     let m: Value = serde_json::from_str(&std::fs::read_to_string(rep.join("metrics.json")).unwrap()).unwrap();
     assert_eq!(m["ner"], Value::Null);
     let st = &m["stance"];
@@ -295,7 +309,9 @@ fn input_annotates_the_gold_text_itself() {
     let dir = tempfile::tempdir().unwrap();
     let gold = fixture("gold.conll");
     let out = detente(&["eval", "--gold", gold.to_str().unwrap(), "--input", "--no-model", "--report", dir.path().to_str().unwrap(), "-q"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // Without a model there are no entities to score: that is a failure, said even with -q.
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no entity rows at all (predictions made with --no-model?)"));
     // The splitter keeps the CoNLL sentences apart (they are separated by
     // blank lines), and the offsets are the ones the gold was built with.
     let mut rd = csv::Reader::from_path(dir.path().join("predictions.csv")).unwrap();

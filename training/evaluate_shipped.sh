@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Regenerates the evaluation of the shipped models through the Rust binary
 # (the int8 model, exactly as users run it). Reports go to reports/<set>/
-# (metrics.json, report.md, report.html, errors.csv); the model card quotes
-# their numbers.
+# (metrics.json, report.md, report.html, errors.csv); the README's table and
+# the model card quote their numbers, and training/readme_numbers.py checks
+# that the README quotes them exactly.
 #
 #   bash training/evaluate_shipped.sh          # dev sets only
 #   bash training/evaluate_shipped.sh --test   # also the test sets (report them once)
 #
 # CoNLL-2003 is scored only when it has been fetched to training/data/conll2003/
-# (it is Reuters text and never committed; see training/README.md).
+# (it is Reuters text and never committed; see training/README.md). The
+# PLOVER held-out sentences are cut from ../shared/data by
+# training/stance/split.py (standard library only) when that folder exists.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release --quiet
@@ -17,11 +20,16 @@ out=reports
 mkdir -p "$out"
 run() { # name gold
     echo "== $1"
-    "$bin" eval --gold "$2" --input --report "$out/$1" -q | sed -n '1,40p'
+    # -j 2: the thread count the README's numbers were taken with.
+    "$bin" eval --gold "$2" --input --report "$out/$1" -q -j 2 | sed -n '1,40p'
 }
 if [ -f training/data/conll2003/dev.txt ]; then run conll-dev training/data/conll2003/dev.txt; fi
 run recent-news datasets/ner/recent_news.jsonl
 run stance-dev datasets/stance/dev.tsv
+if [ -d ../shared/data/plover_gsr ] || [ -d /work/shared/data/plover_gsr ]; then
+    python3 training/stance/split.py --out training/runs/stance_data > /dev/null
+    run plover-heldout training/runs/stance_data/plover_dev.jsonl
+fi
 if [ "${1:-}" = "--test" ]; then
     if [ -f training/data/conll2003/test.txt ]; then run conll-test training/data/conll2003/test.txt; fi
     run stance-test datasets/stance/test.tsv

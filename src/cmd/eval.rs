@@ -19,6 +19,9 @@ use detente::write::CsvWriter;
 use super::annotate;
 use super::EXIT_SKIPPED;
 
+/// The gold did not align well enough with the predictions to be scored.
+const EXIT_UNSCORED: u8 = 1;
+
 /// Score predictions against gold annotations.
 ///
 /// Gold formats: CoNLL (token per line, tag in the last column, IOB1 or
@@ -66,6 +69,12 @@ pub struct Args {
     #[arg(long, value_name = "DIR")]
     pub report: Option<PathBuf>,
 
+    /// Fail (exit 1) unless at least this share of the gold documents, and
+    /// of the gold stance sentences, aligned with the predictions and was
+    /// scored.
+    #[arg(long, default_value_t = eval::DEFAULT_MIN_ALIGNED, value_name = "SHARE")]
+    pub min_aligned: f64,
+
     /// Bootstrap resamples over documents (0: no intervals).
     #[arg(long, default_value_t = 1000, value_name = "N")]
     pub resamples: usize,
@@ -74,7 +83,8 @@ pub struct Args {
     #[arg(long, default_value_t = Options::default().seed, value_name = "N")]
     pub seed: u64,
 
-    /// At most this many rows in errors.csv (most confident first).
+    /// At most this many rows of each task (stance, entities, roles) in
+    /// errors.csv, most confident first.
     #[arg(long, default_value_t = 1000, value_name = "N")]
     pub max_errors: usize,
 
@@ -101,8 +111,13 @@ pub struct Args {
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug)]
 pub enum GoldFormatArg {
+    /// Token per line, tag in the last column.
     Conll,
+    /// Sentence rows in TSV/CSV: text, stance, optional doc_id, source, target, entities.
     Stance,
+    /// Sentence rows in JSONL (datasets/stance/*.jsonl): text, stance, id or doc_id, source, target.
+    StanceJsonl,
+    /// Documents in JSONL with character spans: id, text, entities, sentences.
     Jsonl,
 }
 
@@ -110,9 +125,22 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let format = args.gold_format.map(|f| match f {
         GoldFormatArg::Conll => GoldFormat::Conll,
         GoldFormatArg::Stance => GoldFormat::Stance,
+        GoldFormatArg::StanceJsonl => GoldFormat::StanceJsonl,
         GoldFormatArg::Jsonl => GoldFormat::Jsonl,
     });
+    if !(0.0..=1.0).contains(&args.min_aligned) {
+        anyhow::bail!("--min-aligned must be a share between 0 and 1, not {}", args.min_aligned);
+    }
     let gold = Gold::read(&args.gold, format)?;
+    if !args.quiet {
+        eprintln!(
+            "detente: gold {} read as {} ({}){}",
+            args.gold.display(),
+            gold.format.describe(),
+            if format.is_some() { "--gold-format" } else { "detected; --gold-format overrides" },
+            if gold.docs.is_empty() { ", and it is empty" } else { "" }
+        );
+    }
     let mut exit = ExitCode::SUCCESS;
     let preds = match (&args.pred, &args.input) {
         (Some(p), _) => Predictions::read_csv(p)?,
@@ -133,6 +161,15 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         if !args.quiet {
             eprintln!("detente: report in {} ({} of {} errors in errors.csv)", dir.display(), n, evaluation.errors.len());
         }
+    }
+    // Printed even with --quiet: these scores are not to be used.
+    let failures = evaluation.failures(args.min_aligned);
+    for f in &failures {
+        eprintln!("detente: error: {f}");
+    }
+    if !failures.is_empty() {
+        eprintln!("detente: the scores above do not measure the model; fix the gold or the predictions (or lower --min-aligned)");
+        return Ok(ExitCode::from(EXIT_UNSCORED));
     }
     Ok(exit)
 }

@@ -17,7 +17,13 @@ use crate::core::Stance;
 #[serde(rename_all = "lowercase")]
 pub enum GoldFormat {
     Conll,
+    /// Sentence rows in TSV or CSV.
     Stance,
+    /// Sentence rows in JSONL (`datasets/stance/*.jsonl`): one object per
+    /// sentence with `text`, `stance`, optional `doc_id`/`id`, `source`,
+    /// `target`.
+    StanceJsonl,
+    /// Documents in JSONL with character spans.
     Jsonl,
 }
 
@@ -26,7 +32,18 @@ impl GoldFormat {
         match self {
             GoldFormat::Conll => "conll",
             GoldFormat::Stance => "stance",
+            GoldFormat::StanceJsonl => "stance-jsonl",
             GoldFormat::Jsonl => "jsonl",
+        }
+    }
+
+    /// What the format is, in words, for the summary line.
+    pub const fn describe(self) -> &'static str {
+        match self {
+            GoldFormat::Conll => "CoNLL, one token per line",
+            GoldFormat::Stance => "stance rows, TSV/CSV",
+            GoldFormat::StanceJsonl => "stance rows, JSONL, one sentence per line",
+            GoldFormat::Jsonl => "documents, JSONL with character spans",
         }
     }
 
@@ -37,18 +54,33 @@ impl GoldFormat {
         match ext.as_str() {
             "conll" | "iob" | "iob2" | "bio" => return GoldFormat::Conll,
             "tsv" | "csv" => return GoldFormat::Stance,
-            "jsonl" | "ndjson" => return GoldFormat::Jsonl,
+            "jsonl" | "ndjson" => return jsonl_kind(content),
             _ => {}
         }
         let first = content.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("");
         if first.starts_with('{') {
-            GoldFormat::Jsonl
+            jsonl_kind(content)
         } else if first.split(['\t', ',']).any(|c| c.trim().eq_ignore_ascii_case("stance")) {
             GoldFormat::Stance
         } else {
             GoldFormat::Conll
         }
     }
+}
+
+/// Sentence rows or documents: by the first object that says which. A
+/// sentence row has a top-level `stance` and no `sentences` or spans.
+fn jsonl_kind(content: &str) -> GoldFormat {
+    for line in content.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        if let Ok(Value::Object(o)) = serde_json::from_str::<Value>(line) {
+            return if is_stance_row(&o) { GoldFormat::StanceJsonl } else { GoldFormat::Jsonl };
+        }
+    }
+    GoldFormat::Jsonl
+}
+
+fn is_stance_row(o: &serde_json::Map<String, Value>) -> bool {
+    o.contains_key("stance") && !o.contains_key("sentences")
 }
 
 /// A gold entity, in character offsets into its document.
@@ -99,6 +131,8 @@ pub struct GoldDoc {
 pub struct Gold {
     pub path: PathBuf,
     pub format: GoldFormat,
+    /// Whether the format was given rather than detected.
+    pub format_given: bool,
     pub docs: Vec<GoldDoc>,
     /// Whether the file annotates entities at all (NER is scored only then).
     pub has_entities: bool,
@@ -119,8 +153,11 @@ impl Gold {
         if content.starts_with('\u{feff}') {
             content.drain(..3);
         }
+        let given = format.is_some();
         let format = format.unwrap_or_else(|| GoldFormat::detect(path, &content));
-        Gold::parse(path, format, &content)
+        let mut gold = Gold::parse(path, format, &content)?;
+        gold.format_given = given;
+        Ok(gold)
     }
 
     /// Parses gold text already in memory; `path` only names it in messages.
@@ -128,13 +165,14 @@ impl Gold {
         let docs = match format {
             GoldFormat::Conll => read_conll(path, content)?,
             GoldFormat::Stance => read_stance(path, content)?,
+            GoldFormat::StanceJsonl => read_stance_jsonl(path, content)?,
             GoldFormat::Jsonl => read_jsonl(path, content)?,
         };
         let has_entities = format == GoldFormat::Conll || docs.iter().any(|d| !d.entities.is_empty());
         let has_stance = docs.iter().flat_map(|d| &d.sentences).any(|s| s.stance.is_some());
         let has_roles =
             docs.iter().any(|d| d.entities.iter().any(|e| e.role.is_some()) || d.sentences.iter().any(|s| !s.actors.is_empty()));
-        Ok(Gold { path: path.to_path_buf(), format, docs, has_entities, has_stance, has_roles })
+        Ok(Gold { path: path.to_path_buf(), format, format_given: true, docs, has_entities, has_stance, has_roles })
     }
 
     /// The documents to annotate when `eval --input` is given no corpus:
@@ -321,7 +359,9 @@ fn read_stance(path: &Path, content: &str) -> Result<Vec<GoldDoc>> {
     let mut builder = csv::ReaderBuilder::new();
     builder.flexible(true);
     if is_tsv {
-        // Plain TSV: quotes inside a sentence are text, not quoting.
+        // Quotes are undone field by field (`unquote_tsv`): a TSV written by
+        // Python's csv module quotes a sentence that holds quotes, while a
+        // hand-written one has sentences that merely start with one.
         builder.delimiter(b'\t').quoting(false);
     }
     let mut rd = builder.from_reader(content.as_bytes());
@@ -349,6 +389,7 @@ fn read_stance(path: &Path, content: &str) -> Result<Vec<GoldDoc>> {
             parse_err(path, line, e.to_string())
         })?;
         let line = rec.position().map_or(0, |p| p.line());
+        let rec: csv::StringRecord = if is_tsv { rec.iter().map(unquote_tsv).collect() } else { rec };
         let cell = |c: Option<usize>| c.and_then(|c| rec.get(c)).unwrap_or("");
         let text = rec.get(text_col).ok_or_else(|| parse_err(path, line, "record has no `text` field"))?;
         if text.trim().is_empty() {
@@ -363,15 +404,103 @@ fn read_stance(path: &Path, content: &str) -> Result<Vec<GoldDoc>> {
             actors.push(GoldActor { text: name, role: "target".into() });
         }
         let sentence = GoldSentence { span: None, text: Some(text.to_string()), stance, actors, line };
-        let id = cell(doc_col).trim();
-        if id.is_empty() {
-            docs.push(GoldDoc { id: None, text: None, entities: Vec::new(), sentences: vec![sentence], line });
-        } else if let Some(&i) = by_id.get(id) {
-            docs[i].sentences.push(sentence);
-        } else {
-            by_id.insert(id.to_string(), docs.len());
-            docs.push(GoldDoc { id: Some(id.to_string()), text: None, entities: Vec::new(), sentences: vec![sentence], line });
+        push_row(&mut docs, &mut by_id, cell(doc_col).trim(), sentence);
+    }
+    Ok(docs)
+}
+
+/// Adds a sentence row to its document (by id), or as a document of its own.
+fn push_row(docs: &mut Vec<GoldDoc>, by_id: &mut HashMap<String, usize>, id: &str, sentence: GoldSentence) {
+    let line = sentence.line;
+    if id.is_empty() {
+        docs.push(GoldDoc { id: None, text: None, entities: Vec::new(), sentences: vec![sentence], line });
+    } else if let Some(&i) = by_id.get(id) {
+        docs[i].sentences.push(sentence);
+    } else {
+        by_id.insert(id.to_string(), docs.len());
+        docs.push(GoldDoc { id: Some(id.to_string()), text: None, entities: Vec::new(), sentences: vec![sentence], line });
+    }
+}
+
+/// Undoes CSV-style quoting of one TSV field: `"a ""b"" c"` is `a "b" c`.
+/// Only a field that is quoted as a whole (it starts and ends with `"`, and
+/// every quote inside is doubled) is unquoted; anything else is text as it
+/// stands, so `"Stop," he said.` keeps its quotes.
+fn unquote_tsv(field: &str) -> std::borrow::Cow<'_, str> {
+    let inner = match field.strip_prefix('"').and_then(|f| f.strip_suffix('"')) {
+        Some(inner) if field.len() >= 2 => inner,
+        _ => return field.into(),
+    };
+    let mut out = String::with_capacity(inner.len());
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        if c == '"' && chars.next() != Some('"') {
+            return field.into();
         }
+        out.push(c);
+    }
+    out.into()
+}
+
+/// Sentence rows in JSONL, the format of `datasets/stance/*.jsonl`: `text`,
+/// `stance`, the document in `doc_id` (else `id`; rows that share it form
+/// one document), actors in `source` / `target` (lists of names) and
+/// `entities` (`[{"text", "role"}]`).
+fn read_stance_jsonl(path: &Path, content: &str) -> Result<Vec<GoldDoc>> {
+    let mut docs: Vec<GoldDoc> = Vec::new();
+    let mut by_id: HashMap<String, usize> = HashMap::new();
+    for (i, raw) in content.lines().enumerate() {
+        let line = i as u64 + 1;
+        if raw.trim().is_empty() {
+            continue;
+        }
+        let v: Value = serde_json::from_str(raw).map_err(|e| parse_err(path, line, format!("malformed JSON: {e}")))?;
+        let Value::Object(o) = &v else {
+            return Err(parse_err(path, line, "line is not a JSON object"));
+        };
+        if !is_stance_row(o) {
+            return Err(parse_err(path, line, "not a stance row (needs `text` and `stance`, no `sentences`); is the file mixing formats?"));
+        }
+        let text = o.get("text").and_then(Value::as_str).ok_or_else(|| parse_err(path, line, "`text` must be a string"))?;
+        if text.trim().is_empty() {
+            return Err(parse_err(path, line, "empty `text`"));
+        }
+        let stance = match o.get("stance") {
+            Some(Value::String(s)) => parse_stance(path, line, s)?,
+            Some(Value::Null) => None,
+            _ => return Err(parse_err(path, line, "`stance` must be a string")),
+        };
+        let names = |field: &str| -> Result<Vec<String>> {
+            match o.get(field) {
+                None | Some(Value::Null) => Ok(Vec::new()),
+                Some(Value::String(s)) => Ok(name_list(s)),
+                Some(Value::Array(items)) => items
+                    .iter()
+                    .map(|x| x.as_str().map(|s| s.trim().to_string()))
+                    .collect::<Option<Vec<_>>>()
+                    .map(|v| v.into_iter().filter(|s| !s.is_empty()).collect())
+                    .ok_or_else(|| parse_err(path, line, format!("`{field}` must be a list of strings"))),
+                Some(_) => Err(parse_err(path, line, format!("`{field}` must be a list of strings"))),
+            }
+        };
+        let mut actors = match o.get("entities") {
+            None | Some(Value::Null) => Vec::new(),
+            Some(e) => actor_list(path, line, &e.to_string())?,
+        };
+        for name in names("source")? {
+            actors.push(GoldActor { text: name, role: "source".into() });
+        }
+        for name in names("target")? {
+            actors.push(GoldActor { text: name, role: "target".into() });
+        }
+        let id = match o.get("doc_id").or_else(|| o.get("id")) {
+            None | Some(Value::Null) => String::new(),
+            Some(Value::String(s)) => s.trim().to_string(),
+            Some(Value::Number(n)) => n.to_string(),
+            Some(_) => return Err(parse_err(path, line, "`doc_id` / `id` must be a string or an integer")),
+        };
+        let sentence = GoldSentence { span: None, text: Some(text.to_string()), stance, actors, line };
+        push_row(&mut docs, &mut by_id, &id, sentence);
     }
     Ok(docs)
 }
@@ -492,6 +621,13 @@ mod tests {
             ("g.dat", "doc_id\ttext\tstance\n", GoldFormat::Stance),
             ("g.jsonl", "", GoldFormat::Jsonl),
             ("g.dat", "\n{\"id\": 1}\n", GoldFormat::Jsonl),
+            ("g.jsonl", "{\"id\": \"a-1\", \"text\": \"X.\", \"stance\": \"neutral\"}\n", GoldFormat::StanceJsonl),
+            (
+                "g.jsonl",
+                "{\"id\": 1, \"text\": \"X.\", \"sentences\": [{\"start\": 0, \"end\": 2, \"stance\": \"neutral\"}]}\n",
+                GoldFormat::Jsonl,
+            ),
+            ("g.dat", "{\"text\": \"X.\", \"stance\": \"neutral\"}\n", GoldFormat::StanceJsonl),
         ];
         for (name, content, expected) in cases {
             assert_eq!(GoldFormat::detect(Path::new(name), content), expected, "{name}");
@@ -514,6 +650,52 @@ mod tests {
         assert_eq!(docs[1].sentences[0].stance, Some(Stance::Neutral));
         let err = read_stance(Path::new("g.tsv"), "text\tstance\nX.\thostile\n").unwrap_err();
         assert!(err.to_string().starts_with("g.tsv:2: unknown stance `hostile`"), "{err}");
+    }
+
+    #[test]
+    fn tsv_fields_quoted_as_a_whole_are_unquoted() {
+        let cases = [
+            (r#""Lula warned it ""does not need a war"", urging talks.""#, r#"Lula warned it "does not need a war", urging talks."#),
+            (r#""plain""#, "plain"),
+            (r#""""Stop,"" he said.""#, r#""Stop," he said."#),
+            // Not quoted as a whole: text as it stands.
+            (r#""Stop," he said."#, r#""Stop," he said."#),
+            (r#"He said "stop"."#, r#"He said "stop"."#),
+            (r#""a "b" c""#, r#""a "b" c""#),
+            ("\"", "\""),
+            ("", ""),
+        ];
+        for (field, expected) in cases {
+            assert_eq!(unquote_tsv(field), expected, "{field}");
+        }
+        let src = "doc_id\ttext\tstance\tsource\n\
+                   a\t\"Lula said it \"\"does not need a war\"\".\"\tconciliatory\tLula\n";
+        let docs = read_stance(Path::new("g.tsv"), src).unwrap();
+        assert_eq!(docs[0].sentences[0].text.as_deref(), Some("Lula said it \"does not need a war\"."));
+    }
+
+    #[test]
+    fn stance_jsonl_rows_are_sentences() {
+        let src = r#"{"id": "a-1", "topic": "t", "text": "Oman offered talks.", "stance": "conciliatory", "source": ["Oman"], "target": []}
+
+{"id": "a-2", "text": "Iran warned Israel.", "stance": "threatening", "source": ["Iran"], "target": ["Israel"]}
+{"doc_id": "a-2", "id": "s9", "text": "It waited.", "stance": "Neutral"}
+{"id": 7, "text": "Unlabelled.", "stance": null}
+"#;
+        let docs = read_stance_jsonl(Path::new("s.jsonl"), src).unwrap();
+        let ids: Vec<_> = docs.iter().map(|d| d.id.as_deref().unwrap()).collect();
+        assert_eq!(ids, ["a-1", "a-2", "7"]);
+        assert_eq!(docs[1].sentences.len(), 2, "doc_id groups rows");
+        assert_eq!(docs[1].sentences[0].actors.len(), 2);
+        assert_eq!(docs[1].sentences[1].stance, Some(Stance::Neutral));
+        assert_eq!(docs[1].sentences[1].line, 4);
+        assert_eq!(docs[2].sentences[0].stance, None);
+        let gold = Gold::parse(Path::new("s.jsonl"), GoldFormat::StanceJsonl, src).unwrap();
+        assert!(gold.has_stance && gold.has_roles && !gold.has_entities);
+        let err = read_stance_jsonl(Path::new("s.jsonl"), "{\"text\": \"x\", \"stance\": \"hostile\"}").unwrap_err();
+        assert!(err.to_string().starts_with("s.jsonl:1: unknown stance `hostile`"), "{err}");
+        let err = read_stance_jsonl(Path::new("s.jsonl"), "{\"text\": \"x\", \"stance\": \"neutral\", \"source\": [1]}").unwrap_err();
+        assert_eq!(err.to_string(), "s.jsonl:1: `source` must be a list of strings");
     }
 
     #[test]

@@ -61,6 +61,11 @@ impl Default for Options {
 pub struct GoldSummary {
     pub path: String,
     pub format: GoldFormat,
+    /// Whether the format was given (`--gold-format`) rather than detected.
+    pub format_given: bool,
+    /// Whether the gold annotates anything: entities (CoNLL always does),
+    /// stance, or roles.
+    pub annotated: bool,
     pub documents: u64,
     pub sentences: u64,
     pub entities: u64,
@@ -87,6 +92,10 @@ pub struct Alignment {
     pub unknown_doc_ids: Vec<String>,
     /// Predicted documents whose id the gold does not name (ignored).
     pub prediction_documents_without_gold: u64,
+    /// The first few predicted ids, to put next to the unknown gold ids.
+    pub predicted_doc_ids: Vec<String>,
+    /// How the ids could be made to agree, when a simple change would do.
+    pub id_hint: Option<String>,
     /// Gold sentences with a stance.
     pub stance_gold: u64,
     /// Aligned by identical text (after whitespace normalisation) or offsets.
@@ -102,6 +111,47 @@ pub struct Alignment {
     pub roles_unaligned: u64,
 }
 
+/// `scored` of `total` gold items: how much of the gold a score rests on.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Count {
+    pub scored: u64,
+    pub total: u64,
+}
+
+impl Count {
+    /// The share scored; 1 when there is nothing to score.
+    pub fn share(&self) -> f64 {
+        if self.total == 0 {
+            1.0
+        } else {
+            self.scored as f64 / self.total as f64
+        }
+    }
+}
+
+impl std::fmt::Display for Count {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} of {}", self.scored, self.total)
+    }
+}
+
+/// How much of the gold each score covers, printed next to every score.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Coverage {
+    /// Gold documents that have predictions (by id, or by an aligned
+    /// sentence for stance rows without a document id).
+    pub documents: Count,
+    /// Gold sentences aligned with a predicted sentence.
+    pub sentences: Count,
+    /// Gold entities in documents that have predictions (the others count
+    /// as missed).
+    pub entities: Count,
+    /// Gold stance sentences scored (aligned, and predicted with a label).
+    pub stance: Count,
+    /// Gold roles scored (their entity was found among the predictions).
+    pub roles: Count,
+}
+
 /// Role accuracy over gold roles whose entity was aligned.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct RoleScores {
@@ -115,16 +165,25 @@ pub struct BootstrapSummary {
     pub resamples: usize,
     pub seed: u64,
     pub unit: &'static str,
+    /// `None` ("n/a") where the bootstrap cannot vary: no resamples, or
+    /// fewer than two documents with data for the metric.
     pub ner_strict_micro_f1: Option<Ci>,
     pub stance_macro_f1: Option<Ci>,
     pub stance_accuracy: Option<Ci>,
+    pub role_accuracy: Option<Ci>,
 }
+
+/// The tasks an error can belong to, in the order the report lists them.
+pub const TASKS: [&str; 3] = ["stance", "entities", "roles"];
 
 /// One error for `errors.csv`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ErrorItem {
-    /// `false_positive`, `false_negative` (strict entity scoring), `stance`
-    /// or `role`.
+    /// One of [`TASKS`].
+    pub task: &'static str,
+    /// `stance`; `false_positive`, `false_negative` or `wrong_type` (strict
+    /// entity scoring: a span found with the wrong type is one error, not a
+    /// false positive plus a false negative); `role`.
     pub kind: &'static str,
     pub doc_id: String,
     pub sentence: Option<usize>,
@@ -133,6 +192,8 @@ pub struct ErrorItem {
     pub text: String,
     pub gold: String,
     pub predicted: String,
+    /// The probability of the predicted label that was wrong; `None` where
+    /// there is none (a missed entity; roles, which carry no probability).
     pub confidence: Option<f64>,
     pub sentence_text: String,
 }
@@ -143,13 +204,86 @@ pub struct Evaluation {
     pub gold: GoldSummary,
     pub predictions: PredSummary,
     pub alignment: Alignment,
+    pub coverage: Coverage,
     pub ner: Option<NerScores>,
     pub stance: Option<StanceScores>,
     pub roles: Option<RoleScores>,
     pub bootstrap: BootstrapSummary,
-    /// Every error, most confident first (errors without a confidence last).
+    /// Every error, by task ([`TASKS`]), then most confident first (errors
+    /// without a confidence last, in document order).
     #[serde(skip)]
     pub errors: Vec<ErrorItem>,
+}
+
+/// The share of the gold that must align with the predictions for an
+/// evaluation to count (`detente eval --min-aligned`).
+pub const DEFAULT_MIN_ALIGNED: f64 = 0.9;
+
+impl Evaluation {
+    /// Why these scores must not be trusted, if they must not: nothing to
+    /// score, or less than `min_share` of the gold documents or stance
+    /// sentences aligned and scored. Each reason says what to do.
+    pub fn failures(&self, min_share: f64) -> Vec<String> {
+        let c = &self.coverage;
+        let a = &self.alignment;
+        let mut out = Vec::new();
+        let pct = |x: f64| format!("{:.0}%", 100.0 * x);
+        if c.documents.total == 0 {
+            out.push(format!("the gold file has no documents to score ({} read as {})", self.gold.path, self.gold.format.describe()));
+            return out;
+        }
+        if self.predictions.documents == 0 {
+            out.push("the predictions have no documents".into());
+            return out;
+        }
+        if c.documents.share() < min_share {
+            let mut m = format!(
+                "only {} gold documents have predictions ({}, below the {} required by --min-aligned); gold ids: {}; predicted ids: {}",
+                c.documents,
+                pct(c.documents.share()),
+                pct(min_share),
+                a.unknown_doc_ids.iter().take(5).map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", "),
+                a.predicted_doc_ids.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", "),
+            );
+            if let Some(h) = &a.id_hint {
+                m.push_str("; ");
+                m.push_str(h);
+            }
+            out.push(m);
+        }
+        if c.stance.total > 0 && c.stance.share() < min_share {
+            let mut m = format!(
+                "only {} gold stance sentences were scored ({}, below the {} required by --min-aligned)",
+                c.stance,
+                pct(c.stance.share()),
+                pct(min_share)
+            );
+            if a.stance_unlabelled > 0 {
+                m.push_str(&format!(
+                    "; {} aligned sentences have no predicted stance (predictions made with --no-model?)",
+                    a.stance_unlabelled
+                ));
+            }
+            if a.stance_unaligned > 0 {
+                m.push_str(&format!(
+                    "; {} gold sentences were not found in the predictions (a different corpus or ids?)",
+                    a.stance_unaligned
+                ));
+            }
+            out.push(m);
+        }
+        if self.gold.entities > 0 && c.entities.scored > 0 && self.predictions.entities == 0 {
+            out.push("the gold has entities but the predictions have no entity rows at all (predictions made with --no-model?)".into());
+        }
+        if !self.gold.annotated {
+            out.push(format!(
+                "the gold has no entities, stance labels or roles to score ({} read as {}; --gold-format picks another reader)",
+                self.gold.path,
+                self.gold.format.describe()
+            ));
+        }
+        out
+    }
 }
 
 /// Per-document statistics, the unit of the bootstrap.
@@ -158,9 +292,13 @@ struct Unit {
     /// Strict: correct, predicted, gold.
     ner: [u64; 3],
     stance: StanceMatrix,
+    /// Roles: correct, scored.
+    roles: [u64; 2],
 }
 
 fn add_unit(a: &mut Unit, b: &Unit) {
+    a.roles[0] += b.roles[0];
+    a.roles[1] += b.roles[1];
     for k in 0..3 {
         a.ner[k] += b.ner[k];
         for j in 0..3 {
@@ -252,14 +390,23 @@ pub fn evaluate(gold: &Gold, preds: &Predictions, opts: &Options) -> Evaluation 
     let mut roles = RoleScores::default();
     let mut text_index = TextIndex::new(preds);
 
+    let mut cov = Coverage::default();
     let gold_ids: HashSet<&str> = gold.docs.iter().filter_map(|d| d.id.as_deref()).collect();
     align.prediction_documents_without_gold =
         if gold_ids.is_empty() { 0 } else { preds.docs.iter().filter(|d| !gold_ids.contains(d.id.as_str())).count() as u64 };
+    align.predicted_doc_ids = preds.docs.iter().take(5).map(|d| d.id.clone()).collect();
 
     for (ui, gd) in gold.docs.iter().enumerate() {
         let doc_pos = gd.id.as_deref().and_then(|id| preds.position(id));
         let pdoc = doc_pos.map(|p| &preds.docs[p]);
         let doc_id = gd.id.clone().unwrap_or_default();
+        cov.documents.total += 1;
+        cov.entities.total += gd.entities.len() as u64;
+        if pdoc.is_some() {
+            cov.documents.scored += 1;
+            cov.entities.scored += gd.entities.len() as u64;
+        }
+        let mut doc_aligned = false;
         if gd.id.is_some() && pdoc.is_none() {
             align.gold_documents_without_predictions += 1;
             align.gold_entities_in_those_documents += gd.entities.len() as u64;
@@ -297,17 +444,39 @@ pub fn evaluate(gold: &Gold, preds: &Predictions, opts: &Options) -> Evaluation 
             let correct = m.pred_strict.iter().filter(|&&x| x).count() as u64;
             units[ui].ner = [correct, pm.len() as u64, g.len() as u64];
             let pent = |i: usize| &pdoc.expect("predictions exist when there are predicted mentions").entities[p[i].1];
+            // Gold entities reported as `wrong_type`, so not again as missed.
+            let mut typed = vec![false; g.len()];
             for (pi, pmn) in pm.iter().enumerate() {
                 if m.pred_strict[pi] {
                     continue;
                 }
                 let e = pent(pi);
+                let same_span =
+                    g.iter().enumerate().find(|(gi, x)| !m.gold_strict[*gi] && !typed[*gi] && x.start == pmn.start && x.end == pmn.end);
+                if let Some((gi, x)) = same_span {
+                    typed[gi] = true;
+                    errors.push(ErrorItem {
+                        task: "entities",
+                        kind: "wrong_type",
+                        doc_id: doc_id.clone(),
+                        sentence: Some(e.sentence),
+                        start: Some(e.start),
+                        end: Some(e.end),
+                        text: e.text.clone(),
+                        gold: x.label.to_string(),
+                        predicted: e.label.clone(),
+                        confidence: e.confidence,
+                        sentence_text: pdoc.and_then(|d| d.sentence(e.sentence)).map_or(String::new(), |s| s.text.clone()),
+                    });
+                    continue;
+                }
                 let gold_label = g
                     .iter()
                     .filter(|x| x.start < pmn.end && pmn.start < x.end)
                     .max_by_key(|x| x.end.min(pmn.end) - x.start.max(pmn.start))
                     .map_or(String::new(), |x| x.label.to_string());
                 errors.push(ErrorItem {
+                    task: "entities",
                     kind: "false_positive",
                     doc_id: doc_id.clone(),
                     sentence: Some(e.sentence),
@@ -321,12 +490,13 @@ pub fn evaluate(gold: &Gold, preds: &Predictions, opts: &Options) -> Evaluation 
                 });
             }
             for (gi, gm) in g.iter().enumerate() {
-                if m.gold_strict[gi] {
+                if m.gold_strict[gi] || typed[gi] {
                     continue;
                 }
                 let best = m.gold_best[gi].map(pent);
                 let (sentence, stext) = sentence_text(gm.start, gm.end);
                 errors.push(ErrorItem {
+                    task: "entities",
                     kind: "false_negative",
                     doc_id: doc_id.clone(),
                     sentence,
@@ -334,8 +504,10 @@ pub fn evaluate(gold: &Gold, preds: &Predictions, opts: &Options) -> Evaluation 
                     end: Some(gm.end),
                     text: gd.text.as_deref().map_or(String::new(), |t| char_slice(t, gm.start, gm.end)),
                     gold: gm.label.to_string(),
-                    predicted: best.map_or(String::new(), |e| e.label.clone()),
-                    confidence: best.and_then(|e| e.confidence),
+                    // What overlaps it, if anything; the missed span itself
+                    // has no predicted label, so no confidence.
+                    predicted: best.map_or(String::new(), |e| format!("{} ({})", e.label, e.text)),
+                    confidence: None,
                     sentence_text: stext,
                 });
             }
@@ -348,7 +520,7 @@ pub fn evaluate(gold: &Gold, preds: &Predictions, opts: &Options) -> Evaluation 
                     None => align.roles_unaligned += 1,
                     Some(pe) => {
                         let predicted = pe.role.clone().unwrap_or_else(|| "none".into());
-                        score_role(&mut roles, &mut errors, &doc_id, pe, &gold_role, &predicted, pdoc);
+                        score_role(&mut roles, &mut units[ui], &mut errors, &doc_id, pe, &gold_role, &predicted, pdoc);
                     }
                 }
             }
@@ -356,7 +528,12 @@ pub fn evaluate(gold: &Gold, preds: &Predictions, opts: &Options) -> Evaluation 
 
         // Sentences: stance and actor roles.
         for gs in &gd.sentences {
+            cov.sentences.total += 1;
             if gs.stance.is_none() && gs.actors.is_empty() {
+                // Only entities to score here: aligned when its document is.
+                if pdoc.is_some() && gs.span.is_some() {
+                    cov.sentences.scored += 1;
+                }
                 continue;
             }
             if gs.stance.is_some() {
@@ -390,6 +567,8 @@ pub fn evaluate(gold: &Gold, preds: &Predictions, opts: &Options) -> Evaluation 
                 align.roles_unaligned += gs.actors.len() as u64;
                 continue;
             };
+            cov.sentences.scored += 1;
+            doc_aligned = true;
             let pd = &preds.docs[d];
             let ps = &pd.sentences[si];
             if let Some(gold_stance) = gs.stance {
@@ -405,6 +584,7 @@ pub fn evaluate(gold: &Gold, preds: &Predictions, opts: &Options) -> Evaluation 
                         units[ui].stance[gold_stance.index()][pred.index()] += 1;
                         if pred != gold_stance {
                             errors.push(ErrorItem {
+                                task: "stance",
                                 kind: "stance",
                                 doc_id: pd.id.clone(),
                                 sentence: Some(ps.index),
@@ -434,36 +614,59 @@ pub fn evaluate(gold: &Gold, preds: &Predictions, opts: &Options) -> Evaluation 
                     Some((i, pe)) => {
                         used.insert(i);
                         let predicted = pe.role.clone().unwrap_or_else(|| "none".into());
-                        score_role(&mut roles, &mut errors, &pd.id, pe, &a.role, &predicted, Some(pd));
+                        score_role(&mut roles, &mut units[ui], &mut errors, &pd.id, pe, &a.role, &predicted, Some(pd));
                     }
                 }
             }
         }
+        if gd.id.is_none() && doc_aligned {
+            cov.documents.scored += 1;
+        }
     }
 
     roles.accuracy = metrics::ratio(roles.correct, roles.n);
+    cov.stance = Count { scored: stance_items.len() as u64, total: align.stance_gold };
+    cov.roles = Count { scored: roles.n, total: align.roles_gold };
+    if align.gold_documents_without_predictions > 0 && !preds.docs.is_empty() {
+        align.id_hint = id_hint(gold, preds);
+    }
     let ner = gold.has_entities.then(|| tally.scores());
     let stance = (gold.has_stance && !stance_items.is_empty()).then(|| metrics::stance_scores(&stance_items));
     let cis = metrics::bootstrap(&units, opts.resamples, opts.seed, add_unit, |u: &Unit| {
         let (acc, mf1) = metrics::accuracy_macro_f1(&u.stance);
-        vec![metrics::Prf::new(u.ner[0], u.ner[1], u.ner[0], u.ner[2]).f1, mf1, acc]
+        vec![metrics::Prf::new(u.ner[0], u.ner[1], u.ner[0], u.ner[2]).f1, mf1, acc, metrics::ratio(u.roles[0], u.roles[1])]
     });
-    let ci = |k: usize| cis.as_ref().map(|c| c[k]);
+    // A resample of fewer than two documents with data is always the same
+    // sample: its interval would have zero width and mean nothing.
+    let varies = |has: &dyn Fn(&Unit) -> bool| units.iter().filter(|u| has(u)).count() >= 2;
+    let ci = |k: usize, shown: bool, has: &dyn Fn(&Unit) -> bool| {
+        if shown && varies(has) {
+            cis.as_ref().map(|c| c[k])
+        } else {
+            None
+        }
+    };
+    let stance_data = |u: &Unit| u.stance.iter().flatten().any(|&n| n > 0);
     let bootstrap = BootstrapSummary {
         resamples: opts.resamples,
         seed: opts.seed,
         unit: "document",
-        ner_strict_micro_f1: if ner.is_some() { ci(0) } else { None },
-        stance_macro_f1: if stance.is_some() { ci(1) } else { None },
-        stance_accuracy: if stance.is_some() { ci(2) } else { None },
+        ner_strict_micro_f1: ci(0, ner.is_some(), &|u: &Unit| u.ner[1] + u.ner[2] > 0),
+        stance_macro_f1: ci(1, stance.is_some(), &stance_data),
+        stance_accuracy: ci(2, stance.is_some(), &stance_data),
+        role_accuracy: ci(3, gold.has_roles && roles.n > 0, &|u: &Unit| u.roles[1] > 0),
     };
 
-    // Most confident first; ties keep document order.
-    errors.sort_by(|a, b| match (a.confidence, b.confidence) {
-        (Some(x), Some(y)) => y.total_cmp(&x),
-        (Some(_), None) => std::cmp::Ordering::Less,
-        (None, Some(_)) => std::cmp::Ordering::Greater,
-        (None, None) => std::cmp::Ordering::Equal,
+    // By task, then most confident first; ties (and errors without a
+    // confidence, last) keep document order.
+    let task_rank = |t: &str| TASKS.iter().position(|x| *x == t).unwrap_or(TASKS.len());
+    errors.sort_by(|a, b| {
+        task_rank(a.task).cmp(&task_rank(b.task)).then_with(|| match (a.confidence, b.confidence) {
+            (Some(x), Some(y)) => y.total_cmp(&x),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        })
     });
 
     let sentences: u64 = gold.docs.iter().map(|d| d.sentences.len() as u64).sum();
@@ -471,6 +674,8 @@ pub fn evaluate(gold: &Gold, preds: &Predictions, opts: &Options) -> Evaluation 
         gold: GoldSummary {
             path: gold.path.display().to_string(),
             format: gold.format,
+            format_given: gold.format_given,
+            annotated: gold.has_entities || gold.has_stance || gold.has_roles,
             documents: gold.docs.len() as u64,
             sentences,
             entities: gold.docs.iter().map(|d| d.entities.len() as u64).sum(),
@@ -483,6 +688,7 @@ pub fn evaluate(gold: &Gold, preds: &Predictions, opts: &Options) -> Evaluation 
             labelled_sentences: preds.docs.iter().flat_map(|d| &d.sentences).filter(|s| s.label.is_some()).count() as u64,
         },
         alignment: align,
+        coverage: cov,
         ner,
         stance,
         roles: gold.has_roles.then_some(roles),
@@ -491,8 +697,39 @@ pub fn evaluate(gold: &Gold, preds: &Predictions, opts: &Options) -> Evaluation 
     }
 }
 
+/// When gold ids are missing from the predictions, whether a simple change
+/// would make them agree: predicted ids that are file paths (`dir/a-1.txt`
+/// from a folder of `.txt` files) against bare gold ids (`a-1`), or the
+/// other way round.
+fn id_hint(gold: &Gold, preds: &Predictions) -> Option<String> {
+    fn stem(id: &str) -> &str {
+        let base = id.rsplit(['/', '\\']).next().unwrap_or(id);
+        base.rsplit_once('.').map_or(base, |(s, _)| s)
+    }
+    let gold_ids: Vec<&str> = gold.docs.iter().filter_map(|d| d.id.as_deref()).collect();
+    let pred_stems: HashSet<&str> = preds.docs.iter().map(|d| stem(&d.id)).collect();
+    let missing: Vec<&str> = gold_ids.iter().copied().filter(|id| preds.position(id).is_none()).collect();
+    let fixable = missing.iter().filter(|id| pred_stems.contains(stem(id))).count();
+    if fixable == 0 {
+        return Some(
+            "no gold id appears among the predicted ids: check that both come from the same corpus; for a JSONL or CSV corpus, \
+             --id-field names the field that holds the id"
+                .into(),
+        );
+    }
+    let example = preds.docs.iter().find(|d| missing.iter().any(|g| stem(g) == stem(&d.id))).map(|d| d.id.as_str()).unwrap_or("");
+    Some(format!(
+        "{fixable} of the {} missing gold ids match a predicted id once the folder and extension are dropped (e.g. `{example}`): \
+         documents read from a folder of .txt files take their path as id. Strip the `.txt` (and folder) from the predicted ids, \
+         or annotate a JSONL corpus whose `id` field holds the gold ids (--id-field names another field)",
+        missing.len()
+    ))
+}
+
+#[allow(clippy::too_many_arguments)]
 fn score_role(
     roles: &mut RoleScores,
+    unit: &mut Unit,
     errors: &mut Vec<ErrorItem>,
     doc_id: &str,
     pe: &pred::PredEntity,
@@ -501,10 +738,13 @@ fn score_role(
     pdoc: Option<&PredDoc>,
 ) {
     roles.n += 1;
+    unit.roles[1] += 1;
     if gold_role == predicted {
         roles.correct += 1;
+        unit.roles[0] += 1;
     } else {
         errors.push(ErrorItem {
+            task: "roles",
             kind: "role",
             doc_id: doc_id.to_string(),
             sentence: Some(pe.sentence),
@@ -513,7 +753,9 @@ fn score_role(
             text: pe.text.clone(),
             gold: gold_role.to_string(),
             predicted: predicted.to_string(),
-            confidence: pe.confidence,
+            // The CSV has no role probability; the entity's type confidence
+            // is another label's and would rank these wrongly.
+            confidence: None,
             sentence_text: pdoc.and_then(|d| d.sentence(pe.sentence)).map_or(String::new(), |s| s.text.clone()),
         });
     }
@@ -590,11 +832,93 @@ mod tests {
         );
         let e = evaluate(&gold, &p, &Options::default());
         let kinds: Vec<(&str, Option<f64>)> = e.errors.iter().map(|x| (x.kind, x.confidence)).collect();
-        assert_eq!(
-            kinds,
-            [("false_positive", Some(0.95)), ("false_positive", Some(0.7)), ("false_negative", Some(0.7)), ("false_negative", None)]
+        // Oman found as PER is one error (its type), ranked by the wrong
+        // type's confidence; a missed entity has no predicted label, so no
+        // confidence, and comes last.
+        assert_eq!(kinds, [("false_positive", Some(0.95)), ("wrong_type", Some(0.7)), ("false_negative", None)]);
+        assert_eq!((e.errors[1].gold.as_str(), e.errors[1].predicted.as_str()), ("LOC", "PER"));
+        assert_eq!(e.errors[2].text, "Iran");
+        assert_eq!(e.errors[2].sentence_text, "Oman urged Iran");
+    }
+
+    #[test]
+    fn errors_group_by_task_and_roles_carry_no_borrowed_confidence() {
+        let gold = Gold::parse(
+            Path::new("g.tsv"),
+            GoldFormat::Stance,
+            "doc_id\ttext\tstance\tsource\ttarget\n\
+             a\tOman urged Iran.\tconciliatory\tOman\tIran\n\
+             b\tIran warned.\tthreatening\tIran\t\n",
+        )
+        .unwrap();
+        let p = preds(
+            "a,0,sentence,0,16,Oman urged Iran.,threatening,0.55,,,,\n\
+             a,0,entity,0,4,Oman,LOC,0.99,target,,,\n\
+             a,0,entity,11,15,Iran,LOC,0.98,source,,,\n\
+             b,0,sentence,0,12,Iran warned.,neutral,0.9,,,,\n",
         );
-        assert_eq!(e.errors[3].text, "Iran");
-        assert_eq!(e.errors[3].sentence_text, "Oman urged Iran");
+        let e = evaluate(&gold, &p, &Options::default());
+        let got: Vec<(&str, &str, Option<f64>)> = e.errors.iter().map(|x| (x.task, x.text.as_str(), x.confidence)).collect();
+        assert_eq!(
+            got,
+            [
+                ("stance", "Iran warned.", Some(0.9)),
+                ("stance", "Oman urged Iran.", Some(0.55)),
+                ("roles", "Oman", None),
+                ("roles", "Iran", None),
+            ]
+        );
+        assert_eq!(e.coverage.roles, Count { scored: 2, total: 3 });
+        assert_eq!(e.coverage.stance, Count { scored: 2, total: 2 });
+        assert_eq!(e.coverage.documents, Count { scored: 2, total: 2 });
+        assert!(e.failures(DEFAULT_MIN_ALIGNED).is_empty(), "{:?}", e.failures(DEFAULT_MIN_ALIGNED));
+        // Only document a has scored roles (b's Iran has no entity row):
+        // one document cannot vary under resampling.
+        assert_eq!(e.bootstrap.role_accuracy, None);
+        assert!(e.bootstrap.stance_accuracy.is_some(), "two documents with stance");
+    }
+
+    #[test]
+    fn intervals_are_na_when_the_bootstrap_cannot_vary() {
+        let gold =
+            Gold::parse(Path::new("g.tsv"), GoldFormat::Stance, "doc_id\ttext\tstance\tsource\na\tOman urged Iran.\tconciliatory\tOman\n")
+                .unwrap();
+        let p = preds("a,0,sentence,0,16,Oman urged Iran.,conciliatory,0.8,,,,\na,0,entity,0,4,Oman,LOC,0.9,source,,,\n");
+        let e = evaluate(&gold, &p, &Options::default());
+        assert_eq!(e.roles.as_ref().map(|r| r.accuracy), Some(1.0));
+        assert_eq!(e.bootstrap.role_accuracy, None, "one document: every resample is the same");
+        assert_eq!(e.bootstrap.stance_macro_f1, None);
+        let md = report::markdown(&e);
+        assert!(md.contains("| role accuracy | 1.0000 [95% CI n/a] | 1 of 1 gold roles |"), "{md}");
+    }
+
+    #[test]
+    fn failures_name_the_ids_on_both_sides_and_the_fix() {
+        let gold = Gold::parse(
+            Path::new("g.jsonl"),
+            GoldFormat::Jsonl,
+            "{\"id\": \"a-0001\", \"text\": \"Oman met Iran.\", \"entities\": [{\"start\": 0, \"end\": 4, \"label\": \"LOC\"}]}\n\
+             {\"id\": \"a-0002\", \"text\": \"Iran left.\", \"entities\": []}\n",
+        )
+        .unwrap();
+        let p = preds(
+            "corpus/a-0001.txt,0,sentence,0,14,Oman met Iran.,,,,,,\n\
+             corpus/a-0001.txt,0,entity,0,4,Oman,LOC,0.9,,,,\n\
+             corpus/a-0002.txt,0,sentence,0,10,Iran left.,,,,,,\n",
+        );
+        let e = evaluate(&gold, &p, &Options::default());
+        assert_eq!(e.coverage.documents, Count { scored: 0, total: 2 });
+        let f = e.failures(DEFAULT_MIN_ALIGNED);
+        assert_eq!(f.len(), 1, "{f:?}");
+        for needle in
+            ["only 0 of 2 gold documents", "`a-0001`", "`corpus/a-0001.txt`", "2 of the 2 missing gold ids match", "Strip the `.txt`"]
+        {
+            assert!(f[0].contains(needle), "{needle}: {}", f[0]);
+        }
+        // A half-matched run fails at the default share, passes when asked.
+        let half = preds("a-0001,0,sentence,0,14,Oman met Iran.,,,,,,\na-0001,0,entity,0,4,Oman,LOC,0.9,,,,\n");
+        let e = evaluate(&gold, &half, &Options::default());
+        assert_eq!(e.failures(0.9).len(), 1);
+        assert!(e.failures(0.5).is_empty());
     }
 }

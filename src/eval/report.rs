@@ -10,7 +10,7 @@ use std::io::{self, Write};
 use std::path::Path;
 
 use super::metrics::{Bin, Ci, ModeScores, Prf};
-use super::{ErrorItem, Evaluation};
+use super::{Count, ErrorItem, Evaluation, TASKS};
 
 /// Escapes text for HTML element content and attribute values alike.
 pub fn esc(s: &str) -> String {
@@ -37,11 +37,52 @@ fn f4(x: f64) -> String {
     format!("{x:.4}")
 }
 
-fn ci_text(c: Option<Ci>) -> String {
+/// A value with its interval; "n/a" for the interval where the bootstrap
+/// cannot vary (see `BootstrapSummary`).
+fn ci_text(value: f64, c: Option<Ci>) -> String {
     match c {
         Some(c) => format!("{:.4} [{:.4}, {:.4}]", c.value, c.low, c.high),
-        None => "n/a".into(),
+        None => format!("{value:.4} [95% CI n/a]"),
     }
+}
+
+/// What each task's score rests on, in words.
+fn coverage_lines(e: &Evaluation) -> Vec<(&'static str, String)> {
+    let c = &e.coverage;
+    let mut out = vec![
+        ("documents", format!("{} gold documents have predictions", c.documents)),
+        ("sentences", format!("{} gold sentences aligned with a predicted sentence", c.sentences)),
+    ];
+    if e.ner.is_some() {
+        out.push(("entities", format!("{} gold entities are in documents with predictions (the rest count as missed)", c.entities)));
+    }
+    if c.stance.total > 0 {
+        out.push(("stance", format!("{} gold stance sentences scored", c.stance)));
+    }
+    if c.roles.total > 0 {
+        out.push(("roles", format!("{} gold roles scored (the others have no predicted entity with the same text)", c.roles)));
+    }
+    out
+}
+
+fn task_title(task: &str) -> &'static str {
+    match task {
+        "stance" => "Stance errors",
+        "entities" => "Entity errors",
+        _ => "Role errors",
+    }
+}
+
+fn task_order_note(task: &str) -> &'static str {
+    match task {
+        "stance" => "most confident wrong label first",
+        "entities" => "most confident wrong type first (wrong type and spurious entities), then missed entities in document order",
+        _ => "in document order (the CSV carries no role probability to rank them by)",
+    }
+}
+
+fn of(c: Count) -> String {
+    format!("on {c}")
 }
 
 /// Writes all four files into `dir` (created if needed); returns the
@@ -66,16 +107,24 @@ fn cell(s: &str) -> String {
     }
 }
 
-/// `errors.csv`: the `max` most confident errors.
+/// `errors.csv`: up to `max` errors of each task, most confident first
+/// within each.
 pub fn write_errors(e: &Evaluation, w: impl Write, max: usize) -> io::Result<usize> {
     let mut out = csv::Writer::from_writer(w);
     let into_io = |e: csv::Error| io::Error::other(e.to_string());
-    out.write_record(["kind", "doc_id", "sentence", "start", "end", "text", "gold", "predicted", "confidence", "sentence_text"])
+    out.write_record(["task", "kind", "doc_id", "sentence", "start", "end", "text", "gold", "predicted", "confidence", "sentence_text"])
         .map_err(into_io)?;
     let opt = |x: Option<usize>| x.map(|v| v.to_string()).unwrap_or_default();
     let mut n = 0;
-    for er in e.errors.iter().take(max) {
+    let mut per_task = [0usize; TASKS.len() + 1];
+    for er in &e.errors {
+        let t = TASKS.iter().position(|t| *t == er.task).unwrap_or(TASKS.len());
+        if per_task[t] >= max {
+            continue;
+        }
+        per_task[t] += 1;
         out.write_record([
+            er.task.to_string(),
             er.kind.to_string(),
             cell(&er.doc_id),
             opt(er.sentence),
@@ -99,12 +148,16 @@ pub fn summary(e: &Evaluation) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
-        "gold: {} ({}), {} documents; predictions: {} documents",
+        "gold: {} ({}; {}), {} documents; predictions: {} documents",
         e.gold.path,
-        e.gold.format.as_str(),
+        e.gold.format.describe(),
+        if e.gold.format_given { "as given" } else { "detected" },
         e.gold.documents,
         e.predictions.documents
     );
+    for (name, line) in coverage_lines(e) {
+        let _ = writeln!(s, "coverage, {name}: {line}");
+    }
     if let Some(ner) = &e.ner {
         let _ = writeln!(s, "\n{:<10} {:>7} {:>7} {:>7} {:>8}   (entities, strict)", "type", "P", "R", "F1", "support");
         for (t, p) in &ner.strict.per_type {
@@ -116,7 +169,12 @@ pub fn summary(e: &Evaluation) -> String {
         let _ = writeln!(s, "{:<10} {:>7.4} {:>7.4} {:>7.4}", "macro", a.precision, a.recall, a.f1);
         let _ =
             writeln!(s, "overlap micro F1: {:.4} (same type), {:.4} (any type)", ner.lenient_typed.micro.f1, ner.lenient_untyped.micro.f1);
-        let _ = writeln!(s, "strict micro F1, 95% CI: {}", ci_text(e.bootstrap.ner_strict_micro_f1));
+        let _ = writeln!(
+            s,
+            "strict micro F1 {}, {} gold entities",
+            ci_text(ner.strict.micro.f1, e.bootstrap.ner_strict_micro_f1),
+            of(e.coverage.entities)
+        );
     }
     if let Some(st) = &e.stance {
         let _ = writeln!(s, "\n{:<13} {:>7} {:>7} {:>7} {:>8}   (stance, {} sentences)", "class", "P", "R", "F1", "support", st.n);
@@ -125,16 +183,23 @@ pub fn summary(e: &Evaluation) -> String {
         }
         let _ = writeln!(
             s,
-            "accuracy {}; macro-F1 {}; ECE {:.4}",
-            ci_text(e.bootstrap.stance_accuracy),
-            ci_text(e.bootstrap.stance_macro_f1),
-            st.ece
+            "accuracy {}; macro-F1 {}; ECE {:.4}; {} gold stance sentences",
+            ci_text(st.accuracy, e.bootstrap.stance_accuracy),
+            ci_text(st.macro_f1, e.bootstrap.stance_macro_f1),
+            st.ece,
+            of(e.coverage.stance)
         );
     } else if e.gold.stance_sentences > 0 {
         let _ = writeln!(s, "\nstance: no aligned sentence has a predicted stance label");
     }
     if let Some(r) = &e.roles {
-        let _ = writeln!(s, "roles: accuracy {:.4} ({}/{})", r.accuracy, r.correct, r.n);
+        let _ = writeln!(
+            s,
+            "roles: accuracy {} ({} correct), {} gold roles",
+            ci_text(r.accuracy, e.bootstrap.role_accuracy),
+            r.correct,
+            of(e.coverage.roles)
+        );
     }
     for line in unaligned_lines(e) {
         let _ = writeln!(s, "note: {line}");
@@ -219,13 +284,35 @@ pub fn markdown(e: &Evaluation) -> String {
         e.predictions.entities
     );
     let _ = writeln!(s, "## Headline (95% bootstrap CI, {} resamples over documents, seed {})\n", e.bootstrap.resamples, e.bootstrap.seed);
-    let _ = writeln!(s, "| metric | value [95% CI] |\n|---|---|");
-    if e.ner.is_some() {
-        let _ = writeln!(s, "| NER strict micro F1 | {} |", ci_text(e.bootstrap.ner_strict_micro_f1));
+    let _ = writeln!(s, "| metric | value [95% CI] | scored |\n|---|---|---|");
+    if let Some(ner) = &e.ner {
+        let _ = writeln!(
+            s,
+            "| NER strict micro F1 | {} | {} gold entities |",
+            ci_text(ner.strict.micro.f1, e.bootstrap.ner_strict_micro_f1),
+            e.coverage.entities
+        );
     }
-    if e.stance.is_some() {
-        let _ = writeln!(s, "| stance macro-F1 | {} |", ci_text(e.bootstrap.stance_macro_f1));
-        let _ = writeln!(s, "| stance accuracy | {} |", ci_text(e.bootstrap.stance_accuracy));
+    if let Some(st) = &e.stance {
+        let _ = writeln!(
+            s,
+            "| stance macro-F1 | {} | {} gold sentences |",
+            ci_text(st.macro_f1, e.bootstrap.stance_macro_f1),
+            e.coverage.stance
+        );
+        let _ = writeln!(
+            s,
+            "| stance accuracy | {} | {} gold sentences |",
+            ci_text(st.accuracy, e.bootstrap.stance_accuracy),
+            e.coverage.stance
+        );
+    }
+    if let Some(r) = &e.roles {
+        let _ = writeln!(s, "| role accuracy | {} | {} gold roles |", ci_text(r.accuracy, e.bootstrap.role_accuracy), e.coverage.roles);
+    }
+    let _ = writeln!(s, "\n## Coverage\n");
+    for (_, line) in coverage_lines(e) {
+        let _ = writeln!(s, "- {}", md(&line));
     }
     let notes = unaligned_lines(e);
     if !notes.is_empty() {
@@ -253,13 +340,23 @@ pub fn markdown(e: &Evaluation) -> String {
         md_matrix(&mut s, "gold \\ predicted", &st.labels, &st.labels, &st.confusion);
     }
     if let Some(r) = &e.roles {
-        let _ = writeln!(s, "\n## Roles\n\nAccuracy {} ({} of {} aligned gold roles).", f4(r.accuracy), r.correct, r.n);
+        let _ = writeln!(
+            s,
+            "\n## Roles\n\nAccuracy {} ({} correct) on {} gold roles.",
+            ci_text(r.accuracy, e.bootstrap.role_accuracy),
+            r.correct,
+            e.coverage.roles
+        );
     }
-    let _ = writeln!(s, "\n## Most confident errors\n");
-    let _ = writeln!(s, "{} errors in all; the full list is in `errors.csv`.\n", e.errors.len());
-    if !e.errors.is_empty() {
+    for task in TASKS {
+        let errs: Vec<&ErrorItem> = e.errors.iter().filter(|x| x.task == task).collect();
+        if errs.is_empty() {
+            continue;
+        }
+        let _ = writeln!(s, "\n## {}\n", task_title(task));
+        let _ = writeln!(s, "{} errors, {}; all of them are in `errors.csv`.\n", errs.len(), task_order_note(task));
         let _ = writeln!(s, "| kind | doc | text | gold | predicted | confidence |\n|---|---|---|---|---|---:|");
-        for er in e.errors.iter().take(20) {
+        for er in errs.iter().take(20) {
             let _ = writeln!(
                 s,
                 "| {} | {} | {} | {} | {} | {} |",
@@ -517,31 +614,48 @@ pub fn html(e: &Evaluation) -> String {
         e.predictions.entities
     );
     s.push_str("<div class=\"cards\">");
-    let card = |s: &mut String, name: &str, c: Option<Ci>| {
-        let (v, range) = match c {
-            Some(c) => (f4(c.value), format!("95% CI [{:.4}, {:.4}]", c.low, c.high)),
-            None => ("n/a".into(), String::new()),
+    let card = |s: &mut String, name: &str, value: f64, c: Option<Ci>, scored: String| {
+        let range = match c {
+            Some(c) => format!("95% CI [{:.4}, {:.4}]", c.low, c.high),
+            None => "95% CI n/a (fewer than two documents with data, or no resamples)".into(),
         };
-        let _ = write!(s, "<div class=\"card\"><div>{name}</div><div class=\"v\">{v}</div><div class=\"c\">{range}</div></div>");
+        let _ = write!(
+            s,
+            "<div class=\"card\"><div>{name}</div><div class=\"v\">{}</div><div class=\"c\">{range}</div><div class=\"c\">{}</div></div>",
+            f4(value),
+            esc(&scored)
+        );
     };
-    if e.ner.is_some() {
-        card(&mut s, "Entities: strict micro F1", e.bootstrap.ner_strict_micro_f1);
+    if let Some(ner) = &e.ner {
+        card(
+            &mut s,
+            "Entities: strict micro F1",
+            ner.strict.micro.f1,
+            e.bootstrap.ner_strict_micro_f1,
+            format!("{} gold entities", of(e.coverage.entities)),
+        );
     }
-    if e.stance.is_some() {
-        card(&mut s, "Stance: macro-F1", e.bootstrap.stance_macro_f1);
-        card(&mut s, "Stance: accuracy", e.bootstrap.stance_accuracy);
+    if let Some(st) = &e.stance {
+        let on = format!("{} gold stance sentences", of(e.coverage.stance));
+        card(&mut s, "Stance: macro-F1", st.macro_f1, e.bootstrap.stance_macro_f1, on.clone());
+        card(&mut s, "Stance: accuracy", st.accuracy, e.bootstrap.stance_accuracy, on);
     }
     if let Some(r) = &e.roles {
-        card(&mut s, "Roles: accuracy", Some(Ci { value: r.accuracy, low: r.accuracy, high: r.accuracy }));
+        card(&mut s, "Roles: accuracy", r.accuracy, e.bootstrap.role_accuracy, format!("{} gold roles", of(e.coverage.roles)));
     }
     let _ = write!(
         s,
         "</div><p class=\"meta\">Intervals: percentile bootstrap, {} resamples over documents, seed {}.</p>",
         e.bootstrap.resamples, e.bootstrap.seed
     );
+    s.push_str("<h2>Coverage</h2><ul>");
+    for (_, line) in coverage_lines(e) {
+        let _ = write!(s, "<li>{}</li>", esc(&line));
+    }
+    s.push_str("</ul>");
     let notes = unaligned_lines(e);
     if !notes.is_empty() {
-        s.push_str("<h2>Alignment</h2><ul class=\"notes\">");
+        s.push_str("<h3>Not aligned</h3><ul class=\"notes\">");
         for n in notes {
             let _ = write!(s, "<li>{}</li>", esc(&n));
         }
@@ -601,13 +715,29 @@ pub fn html(e: &Evaluation) -> String {
         s.push_str("<h2>Stance</h2><p>No aligned sentence has a predicted stance label, so stance is not scored.</p>");
     }
     if let Some(r) = &e.roles {
-        let _ = write!(s, "<h2>Roles</h2><p>Accuracy {} ({} of {} aligned gold roles).</p>", f4(r.accuracy), r.correct, r.n);
+        let _ = write!(
+            s,
+            "<h2>Roles</h2><p>Accuracy {} ({} correct) on {} gold roles.</p>",
+            esc(&ci_text(r.accuracy, e.bootstrap.role_accuracy)),
+            r.correct,
+            e.coverage.roles
+        );
     }
-    let shown = e.errors.len().min(50);
-    let _ = write!(s, "<h2>Most confident errors</h2><p class=\"meta\">{shown} of {} errors, most confident first; all of them are in <span class=\"k\">errors.csv</span>.</p>", e.errors.len());
-    if shown > 0 {
+    for task in TASKS {
+        let errs: Vec<&ErrorItem> = e.errors.iter().filter(|x| x.task == task).collect();
+        if errs.is_empty() {
+            continue;
+        }
+        let shown = errs.len().min(50);
+        let _ = write!(
+            s,
+            "<h2>{}</h2><p class=\"meta\">{shown} of {} errors, {}; all of them are in <span class=\"k\">errors.csv</span>.</p>",
+            task_title(task),
+            errs.len(),
+            task_order_note(task)
+        );
         s.push_str("<table class=\"err\"><tr><th>kind</th><th>doc</th><th>text</th><th>gold</th><th>predicted</th><th>conf.</th><th>sentence</th></tr>");
-        for er in &e.errors[..shown] {
+        for er in &errs[..shown] {
             s.push_str(&error_row(er));
         }
         s.push_str("</table>");

@@ -1,0 +1,57 @@
+//! The README's score table quotes `detente eval` exactly: re-runs the rows
+//! whose data ship with the repository (stance test, recent news) the way
+//! `training/evaluate_shipped.sh` does and looks for the same text in the
+//! README. (CoNLL-2003 and PLOVER are checked by
+//! `training/readme_numbers.py`, which renders the whole table.)
+
+use std::path::Path;
+use std::process::Command;
+
+use serde_json::Value;
+
+fn eval_metrics(gold: &str) -> Value {
+    let dir = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = Command::new(env!("CARGO_BIN_EXE_detente"))
+        .current_dir(root)
+        .args(["eval", "--gold", gold, "--input", "-q", "-j", "2", "--report"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_str(&std::fs::read_to_string(dir.path().join("metrics.json")).unwrap()).unwrap()
+}
+
+fn f3(v: &Value) -> String {
+    format!("{:.3}", v.as_f64().unwrap())
+}
+
+#[test]
+fn readme_scores_are_what_eval_gives() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let st = eval_metrics("datasets/stance/test.tsv");
+    let stance_row = format!(
+        "| stance | held-out topics (test, {} sentences) | macro-F1 {}, accuracy {}, ECE {} | `stance-test` |",
+        st["coverage"]["stance"]["total"],
+        f3(&st["stance"]["macro_f1"]),
+        f3(&st["stance"]["accuracy"]),
+        f3(&st["stance"]["ece"])
+    );
+    let roles_row = format!(
+        "| roles | held-out topics (test) | accuracy {} on {} of {} gold roles | `stance-test` |",
+        f3(&st["roles"]["accuracy"]),
+        st["coverage"]["roles"]["scored"],
+        st["coverage"]["roles"]["total"]
+    );
+    let rn = eval_metrics("datasets/ner/recent_news.jsonl");
+    let news_row = format!(
+        "| entities | recent-news fixture (2025-26 names) | strict F1 {} | `recent-news` |",
+        f3(&rn["ner"]["strict"]["micro"]["f1"])
+    );
+    for row in [stance_row, roles_row, news_row] {
+        assert!(
+            readme.contains(&row),
+            "README.md should contain\n{row}\n(run training/evaluate_shipped.sh --test, then training/readme_numbers.py --write)"
+        );
+    }
+}

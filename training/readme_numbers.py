@@ -1,0 +1,124 @@
+"""Checks (or rewrites) the score tables in README.md and models/README.md
+against the reports that `bash training/evaluate_shipped.sh --test` writes.
+
+    bash training/evaluate_shipped.sh --test        # reports/<set>/metrics.json
+    python3 training/readme_numbers.py              # exit 1 and a diff if a table is stale
+    python3 training/readme_numbers.py --write      # rewrite the tables from the reports
+
+Each table sits between `<!-- scores:begin -->` and `<!-- scores:end -->`
+and is rendered here from metrics.json alone, so a number in it can only
+come from the command above. Standard library only. Sets whose report is
+missing (CoNLL-2003 is not committed; PLOVER comes from ../shared/data)
+make the check fail: run the evaluation where the data is.
+"""
+import argparse
+import difflib
+import json
+import os
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BEGIN, END = "<!-- scores:begin -->", "<!-- scores:end -->"
+
+
+def load(name):
+    path = os.path.join(ROOT, "reports", name, "metrics.json")
+    if not os.path.exists(path):
+        sys.exit(f"readme_numbers: {path} is missing; run `bash training/evaluate_shipped.sh --test` first")
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def f3(x):
+    return f"{x:.3f}"
+
+
+def ci(c):
+    return f"{c['low']:.3f}-{c['high']:.3f}" if c else "n/a"
+
+
+def of(count):
+    return f"{count['scored']} of {count['total']}"
+
+
+def ner(m):
+    return m["ner"]["strict"]["micro"]["f1"]
+
+
+def stance(m, key):
+    return m["stance"][key]
+
+
+def readme_table(r):
+    st = r["stance-test"]
+    return "\n".join([
+        "| task | set | score | report |",
+        "|---|---|---|---|",
+        f"| entities | CoNLL-2003 dev / test | strict F1 {f3(ner(r['conll-dev']))} / {f3(ner(r['conll-test']))} | `conll-dev`, `conll-test` |",
+        f"| entities | recent-news fixture (2025-26 names) | strict F1 {f3(ner(r['recent-news']))} | `recent-news` |",
+        f"| stance | held-out topics (test, {st['coverage']['stance']['total']} sentences) | macro-F1 {f3(stance(st, 'macro_f1'))}, "
+        f"accuracy {f3(stance(st, 'accuracy'))}, ECE {f3(stance(st, 'ece'))} | `stance-test` |",
+        f"| stance | held-out PLOVER news sentences ({r['plover-heldout']['coverage']['stance']['total']}) | "
+        f"macro-F1 {f3(stance(r['plover-heldout'], 'macro_f1'))} | `plover-heldout` |",
+        f"| roles | held-out topics (test) | accuracy {f3(st['roles']['accuracy'])} on {of(st['coverage']['roles'])} gold roles | `stance-test` |",
+    ])
+
+
+def card_table(r):
+    rows = [
+        ("entities, strict micro F1", "CoNLL-2003 dev (eng.testa)", "conll-dev", lambda m: (ner(m), m["bootstrap"]["ner_strict_micro_f1"], of(m["coverage"]["entities"]) + " entities")),
+        ("entities, strict micro F1", "CoNLL-2003 test (eng.testb)", "conll-test", lambda m: (ner(m), m["bootstrap"]["ner_strict_micro_f1"], of(m["coverage"]["entities"]) + " entities")),
+        ("entities, strict micro F1", "`datasets/ner/recent_news.jsonl` (2025-26 names)", "recent-news", lambda m: (ner(m), m["bootstrap"]["ner_strict_micro_f1"], of(m["coverage"]["entities"]) + " entities")),
+        ("stance, macro-F1", "`datasets/stance/dev.tsv` (held-out topics: sahel, syria, serbia-kosovo)", "stance-dev", lambda m: (stance(m, "macro_f1"), m["bootstrap"]["stance_macro_f1"], of(m["coverage"]["stance"]) + " sentences")),
+        ("stance, macro-F1", "PLOVER GSR held-out 30% (real news sentences; `training/stance/split.py`)", "plover-heldout", lambda m: (stance(m, "macro_f1"), m["bootstrap"]["stance_macro_f1"], of(m["coverage"]["stance"]) + " sentences")),
+        ("stance, macro-F1", "`datasets/stance/test.tsv` (held-out topics: sudan, lebanon-hezbollah, south-china-sea, venezuela-guyana)", "stance-test", lambda m: (stance(m, "macro_f1"), m["bootstrap"]["stance_macro_f1"], of(m["coverage"]["stance"]) + " sentences")),
+        ("stance, accuracy", "stance test", "stance-test", lambda m: (stance(m, "accuracy"), m["bootstrap"]["stance_accuracy"], of(m["coverage"]["stance"]) + " sentences")),
+        ("stance, ECE (15 bins)", "stance test", "stance-test", lambda m: (stance(m, "ece"), None, of(m["coverage"]["stance"]) + " sentences")),
+        ("roles, accuracy", "stance dev", "stance-dev", lambda m: (m["roles"]["accuracy"], m["bootstrap"]["role_accuracy"], of(m["coverage"]["roles"]) + " gold roles")),
+        ("roles, accuracy", "stance test", "stance-test", lambda m: (m["roles"]["accuracy"], m["bootstrap"]["role_accuracy"], of(m["coverage"]["roles"]) + " gold roles")),
+        ("roles, accuracy", "PLOVER held-out", "plover-heldout", lambda m: (m["roles"]["accuracy"], m["bootstrap"]["role_accuracy"], of(m["coverage"]["roles"]) + " gold roles")),
+    ]
+    out = ["| task | set | score | 95% CI (bootstrap over documents) | scored on |", "|---|---|---|---|---|"]
+    for task, name, report, get in rows:
+        value, c, scored = get(r[report])
+        interval = "" if task.startswith("stance, ECE") else ci(c)  # no bootstrap for ECE
+        out.append(f"| {task} | {name} | {value:.4f} | {interval} | {scored} |")
+    return "\n".join(out)
+
+
+def splice(text, table, path):
+    if text.count(BEGIN) != 1 or text.count(END) != 1:
+        sys.exit(f"readme_numbers: {path} needs exactly one {BEGIN} ... {END} block")
+    head, rest = text.split(BEGIN)
+    _, tail = rest.split(END)
+    return f"{head}{BEGIN}\n{table}\n{END}{tail}"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--write", action="store_true", help="rewrite the tables instead of checking them")
+    args = ap.parse_args()
+    names = ["conll-dev", "conll-test", "recent-news", "stance-dev", "stance-test", "plover-heldout"]
+    reports = {n: load(n) for n in names}
+    stale = False
+    for rel, render in [("README.md", readme_table), ("models/README.md", card_table)]:
+        path = os.path.join(ROOT, rel)
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        new = splice(text, render(reports), rel)
+        if new == text:
+            print(f"{rel}: scores match the reports")
+            continue
+        if args.write:
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(new)
+            print(f"{rel}: scores rewritten from the reports")
+        else:
+            stale = True
+            sys.stdout.writelines(difflib.unified_diff(text.splitlines(True), new.splitlines(True), rel, rel + " (from reports)"))
+    if stale:
+        sys.exit("readme_numbers: the tables above do not match the reports; run with --write after checking why")
+
+
+if __name__ == "__main__":
+    main()
