@@ -105,6 +105,38 @@ pub struct Corpus {
     settings: Arc<ReadSettings>,
     bytes_read: Arc<AtomicU64>,
     total_bytes: Option<u64>,
+    roots: Vec<Root>,
+    ignored: u64,
+}
+
+/// What one path named on the command line reaches, kept so that an output
+/// path can be checked against the inputs before anything is written.
+#[derive(Debug)]
+struct Root {
+    given: PathBuf,
+    /// [`path_keys`] of the input itself.
+    keys: Vec<PathBuf>,
+    walked: Walked,
+}
+
+/// What a folder walk saw besides the files it reads.
+#[derive(Debug, Default)]
+struct Walked {
+    /// Canonical folders visited: a file put in one of them is read next time.
+    dirs: HashSet<PathBuf>,
+    /// Canonical targets of symlinked files that are read.
+    linked: HashSet<PathBuf>,
+    /// Files passed over for their extension.
+    ignored: u64,
+}
+
+/// How an output path collides with the inputs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overlap<'a> {
+    /// The path is this input, or a file that this input folder reads through a symlink.
+    Input(&'a Path),
+    /// The path lies in this input folder (or one it reaches), with a name its walk reads.
+    InFolder(&'a Path),
 }
 
 impl Corpus {
@@ -112,6 +144,7 @@ impl Corpus {
     pub fn open(inputs: &[Input], settings: ReadSettings) -> Corpus {
         let mut sources = Vec::new();
         let mut problems = Vec::new();
+        let mut roots = Vec::new();
         let mut total: Option<u64> = Some(0);
         for input in inputs {
             match input {
@@ -121,9 +154,11 @@ impl Corpus {
                 }
                 Input::Path(p) => {
                     let before = sources.len();
-                    resolve(p, settings.format, &mut sources, &mut problems);
+                    let mut walked = Walked::default();
+                    resolve(p, settings.format, &mut walked, &mut sources, &mut problems);
                     let added: u64 = sources[before..].iter().map(|s| s.size).sum();
                     total = total.map(|t| t + added);
+                    roots.push(Root { given: p.clone(), keys: path_keys(p), walked });
                 }
             }
         }
@@ -135,7 +170,32 @@ impl Corpus {
             settings: Arc::new(settings),
             bytes_read: Arc::new(AtomicU64::new(0)),
             total_bytes: total,
+            ignored: roots.iter().map(|r| r.walked.ignored).sum(),
+            roots,
         }
+    }
+
+    /// Files found in input folders and not read because no reader takes
+    /// their extension (hidden files are not counted: skipping them is the rule).
+    pub fn ignored_files(&self) -> u64 {
+        self.ignored
+    }
+
+    /// Whether writing `path` (which need not exist yet) would replace one of
+    /// the inputs, or put a file where a later run over the same inputs would
+    /// read it back as documents.
+    pub fn overlap(&self, path: &Path) -> Option<Overlap<'_>> {
+        let keys = path_keys(path);
+        for root in &self.roots {
+            if keys.iter().any(|k| root.keys.contains(k) || root.walked.linked.contains(k)) {
+                return Some(Overlap::Input(&root.given));
+            }
+            let read_back = |k: &PathBuf| k.parent().is_some_and(|dir| root.walked.dirs.contains(dir)) && walk_reads(k);
+            if keys.iter().any(read_back) {
+                return Some(Overlap::InFolder(&root.given));
+            }
+        }
+        None
     }
 
     /// Bytes of input consumed so far, for progress reporting.
@@ -223,8 +283,42 @@ fn io_problem(origin: Origin, e: io::Error) -> Item {
     Item::Problem(Problem::error(origin, None, InputError::Io { source: e }))
 }
 
+/// The names under which a file is the same file as `path`: `path` with its
+/// folder made canonical and its last component kept (what a rename onto
+/// `path` replaces: a symlink itself, not its target), and, when `path`
+/// exists, `path` fully resolved (what opening it reads or truncates). Empty
+/// when the folder cannot be resolved (it does not exist, so nothing in it
+/// can be an input).
+pub fn path_keys(path: &Path) -> Vec<PathBuf> {
+    let mut keys = Vec::with_capacity(2);
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    if let (Some(name), Ok(folder)) = (path.file_name(), fs::canonicalize(folder)) {
+        keys.push(folder.join(name));
+    }
+    if let Ok(full) = fs::canonicalize(path) {
+        if !keys.contains(&full) {
+            keys.push(full);
+        }
+    }
+    keys
+}
+
+/// The walk skips hidden files and folders (dotfiles, editor and VCS state,
+/// detente's own `.NAME.partial`).
+fn is_hidden(path: &Path) -> bool {
+    path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.'))
+}
+
+/// Whether a folder walk reads a file with this name.
+fn walk_reads(path: &Path) -> bool {
+    !is_hidden(path) && Format::from_path(path).is_some()
+}
+
 /// Adds the files under `path` to `out`, in a stable (sorted) order.
-fn resolve(path: &Path, forced: Option<Format>, out: &mut Vec<Source>, problems: &mut Vec<Problem>) {
+fn resolve(path: &Path, forced: Option<Format>, walked: &mut Walked, out: &mut Vec<Source>, problems: &mut Vec<Problem>) {
     let origin = Origin { path: Some(path.to_path_buf()), line: None };
     let meta = match fs::metadata(path) {
         Ok(m) => m,
@@ -234,8 +328,7 @@ fn resolve(path: &Path, forced: Option<Format>, out: &mut Vec<Source>, problems:
         }
     };
     if meta.is_dir() {
-        let mut seen = HashSet::new();
-        walk(path, path, &mut seen, out, problems);
+        walk(path, path, walked, out, problems);
     } else {
         match forced.or_else(|| Format::from_path(path)) {
             Some(format) => out.push(Source {
@@ -249,7 +342,7 @@ fn resolve(path: &Path, forced: Option<Format>, out: &mut Vec<Source>, problems:
     }
 }
 
-fn walk(root: &Path, dir: &Path, seen: &mut HashSet<PathBuf>, out: &mut Vec<Source>, problems: &mut Vec<Problem>) {
+fn walk(root: &Path, dir: &Path, walked: &mut Walked, out: &mut Vec<Source>, problems: &mut Vec<Problem>) {
     // Symlinked folders are followed, so remember where we have been: a link
     // back up the tree would otherwise recurse forever.
     let canonical = match fs::canonicalize(dir) {
@@ -260,14 +353,17 @@ fn walk(root: &Path, dir: &Path, seen: &mut HashSet<PathBuf>, out: &mut Vec<Sour
             return;
         }
     };
-    if !seen.insert(canonical) {
+    if !walked.dirs.insert(canonical) {
         let origin = Origin { path: Some(dir.to_path_buf()), line: None };
         problems.push(Problem::warning(origin, None, InputError::Loop { path: dir.to_path_buf() }));
         return;
     }
     let entries = match fs::read_dir(dir) {
         Ok(rd) => {
-            let mut v: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
+            // Whether an entry is a symlink comes free with the listing.
+            let mut v: Vec<(PathBuf, bool)> = rd
+                .filter_map(|e| e.ok().map(|e| (e.path(), e.file_type().is_ok_and(|t| t.is_symlink()))))
+                .collect();
             v.sort();
             v
         }
@@ -277,25 +373,32 @@ fn walk(root: &Path, dir: &Path, seen: &mut HashSet<PathBuf>, out: &mut Vec<Sour
             return;
         }
     };
-    for p in entries {
-        let hidden = p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.'));
-        if hidden {
+    for (p, symlink) in entries {
+        if is_hidden(&p) {
             continue;
         }
         match fs::metadata(&p) {
-            Ok(m) if m.is_dir() => walk(root, &p, seen, out, problems),
-            Ok(m) => {
-                if let Some(format) = Format::from_path(&p) {
+            Ok(m) if m.is_dir() => walk(root, &p, walked, out, problems),
+            Ok(m) => match Format::from_path(&p) {
+                Some(format) => {
+                    if symlink {
+                        if let Ok(target) = fs::canonicalize(&p) {
+                            walked.linked.insert(target);
+                        }
+                    }
                     let rel = p.strip_prefix(root).unwrap_or(&p);
                     out.push(Source { path: Some(p.clone()), txt_id: slash_path(rel), format, size: m.len() });
                 }
-            }
+                None => walked.ignored += 1,
+            },
             Err(e) => {
                 // A dangling symlink or a file that vanished: say so only if
                 // it would have been read.
                 if Format::from_path(&p).is_some() {
                     let origin = Origin { path: Some(p.clone()), line: None };
                     problems.push(Problem::error(origin, None, InputError::Io { source: e }));
+                } else {
+                    walked.ignored += 1;
                 }
             }
         }
@@ -618,5 +721,70 @@ impl Iterator for CsvReader {
                 Some(vec![self.csv_problem(e)])
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn overlap_finds_outputs_that_are_or_would_become_inputs() {
+        use std::os::unix::fs::symlink;
+        let tmp = tempfile::tempdir().unwrap();
+        let t = fs::canonicalize(tmp.path()).unwrap();
+        for dir in ["corpus/sub", "corpus/.hidden", "elsewhere"] {
+            fs::create_dir_all(t.join(dir)).unwrap();
+        }
+        for file in ["corpus/a.txt", "corpus/sub/b.jsonl", "corpus/.hidden/c.txt", "corpus/notes.md", "corpus/.notes.md", "elsewhere/real.csv", "data.csv"] {
+            fs::write(t.join(file), "id,text\n").unwrap();
+        }
+        symlink(t.join("elsewhere/real.csv"), t.join("corpus/link.csv")).unwrap();
+        symlink(t.join("corpus"), t.join("linkdir")).unwrap();
+        symlink(t.join("data.csv"), t.join("data-link.csv")).unwrap();
+
+        let corpus_dir = t.join("corpus");
+        let data = t.join("data.csv");
+        let inputs = [Input::Path(corpus_dir.clone()), Input::Path(data.clone()), Input::Stdin];
+        let corpus = Corpus::open(&inputs, ReadSettings::default());
+        assert_eq!(corpus.ignored_files(), 1, "notes.md; hidden files are not counted");
+
+        fn is_input(p: &Path) -> Option<Overlap<'_>> {
+            Some(Overlap::Input(p))
+        }
+        let in_folder = Some(Overlap::InFolder(&corpus_dir));
+        let cases: &[(&str, Option<Overlap>)] = &[
+            ("data.csv", is_input(&data)),
+            ("corpus/../data.csv", is_input(&data)),
+            ("data-link.csv", is_input(&data)),
+            ("corpus", is_input(&corpus_dir)),
+            ("elsewhere/real.csv", is_input(&corpus_dir)),
+            ("corpus/a.txt", in_folder),
+            ("corpus/new.csv", in_folder),
+            ("corpus/sub/new.TXT", in_folder),
+            ("corpus/sub/new.ndjson", in_folder),
+            ("linkdir/new.csv", in_folder),
+            ("corpus/new.md", None),
+            ("corpus/notes.md", None),
+            ("corpus/.new.csv", None),
+            ("corpus/.hidden/new.csv", None),
+            ("elsewhere/other.csv", None),
+            ("out.csv", None),
+            ("no/such/folder/out.csv", None),
+        ];
+        for (path, expected) in cases {
+            assert_eq!(corpus.overlap(&t.join(path)), *expected, "{path}");
+        }
+    }
+
+    #[test]
+    fn path_keys_resolve_the_folder_and_keep_the_name() {
+        let tmp = tempfile::tempdir().unwrap();
+        let t = fs::canonicalize(tmp.path()).unwrap();
+        assert_eq!(path_keys(&t.join("./new.csv")), [t.join("new.csv")]);
+        assert_eq!(path_keys(&t.join("no/such/new.csv")), Vec::<PathBuf>::new());
+        // A relative path resolves against the working directory.
+        assert_eq!(path_keys(Path::new("new.csv")), [fs::canonicalize(".").unwrap().join("new.csv")]);
     }
 }

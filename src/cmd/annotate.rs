@@ -4,7 +4,8 @@
 
 use std::collections::HashSet;
 use std::hash::BuildHasher;
-use std::io::{BufWriter, IsTerminal, Write};
+use std::fs::File;
+use std::io::{BufWriter, IsTerminal};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::Ordering;
@@ -17,7 +18,7 @@ use detente::core::count_words;
 use detente::error::{InputError, Problem, Severity};
 use detente::ner::NerStage;
 use detente::pipeline::{self, Component, Pipeline, RunSettings, Slot, SplitStage};
-use detente::read::{Corpus, Format, Input, ReadSettings};
+use detente::read::{self, Corpus, Format, Input, Overlap, ReadSettings};
 use detente::write::CsvWriter;
 
 use super::{Output, EXIT_SKIPPED};
@@ -35,7 +36,8 @@ use super::{Output, EXIT_SKIPPED};
 /// characters (code points), end exclusive.
 ///
 /// Exit status: 0 when every document was processed, 1 when some were
-/// skipped (the output is complete for the rest), 2 on a fatal error.
+/// skipped (the output is complete for the rest) or when no document was
+/// read at all, 2 on a fatal error.
 #[derive(clap::Args, Debug)]
 #[command(after_help = "Examples:\n  \
     detente annotate datasets/sample -o spans.csv\n  \
@@ -47,11 +49,13 @@ pub struct Args {
     pub inputs: Vec<String>,
 
     /// Write the CSV to FILE instead of standard output. The file appears
-    /// only when the run completes.
+    /// only when the run completes. FILE may not be an input, nor a file
+    /// that an input folder would read; two runs may not share it.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 
-    /// Also write every input problem (document, file, line, message) to FILE as CSV.
+    /// Also write every input problem (document, file, line, message) to
+    /// FILE as CSV. FILE may not be an input or the --output.
     #[arg(long, value_name = "FILE")]
     pub errors: Option<PathBuf>,
 
@@ -214,8 +218,45 @@ struct Tally {
 
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let settings = Settings::from_args(args)?;
+    // Resolving the inputs reads no document, and what it finds is what the
+    // output paths are checked against, before the model loads.
+    let corpus = Corpus::open(&settings.inputs, settings.read.clone());
+    check_output_paths(&settings, &corpus)?;
     let pipeline = build_pipeline(&settings)?;
-    annotate(&settings, &pipeline)
+    annotate(&settings, corpus, &pipeline)
+}
+
+/// Refuses outputs that would destroy an input (`annotate data.csv -o
+/// data.csv`), or that a later run over the same inputs would read back as
+/// documents; and an --errors file that is the output.
+fn check_output_paths(settings: &Settings, corpus: &Corpus) -> anyhow::Result<()> {
+    for (flag, path) in [("--output", &settings.output), ("--errors", &settings.errors)] {
+        let Some(path) = path else { continue };
+        match corpus.overlap(path) {
+            Some(Overlap::Input(input)) if input == path => bail!(
+                "{flag} {} is also an input: writing it would replace the file being read; choose another {flag}",
+                path.display()
+            ),
+            Some(Overlap::Input(input)) => bail!(
+                "{flag} {} is the same file as the input {}: writing it would replace the file being read; choose another {flag}",
+                path.display(),
+                input.display()
+            ),
+            Some(Overlap::InFolder(dir)) => bail!(
+                "{flag} {} is inside the input folder {}, so the next run over it would read the file as documents; choose another {flag} outside the folder, or one whose name starts with `.` or does not end in .txt, .jsonl, .ndjson or .csv",
+                path.display(),
+                dir.display()
+            ),
+            None => {}
+        }
+    }
+    if let (Some(output), Some(errors)) = (&settings.output, &settings.errors) {
+        let keys = read::path_keys(output);
+        if output == errors || read::path_keys(errors).iter().any(|k| keys.contains(k)) {
+            bail!("--output and --errors are the same file ({}); give two different files", errors.display());
+        }
+    }
+    Ok(())
 }
 
 /// The shipped model: next to the source tree the binary was built from
@@ -253,33 +294,22 @@ pub fn build_pipeline(settings: &Settings) -> anyhow::Result<Pipeline> {
     Ok(Pipeline::new(stages))
 }
 
-fn annotate(settings: &Settings, pipeline: &Pipeline) -> anyhow::Result<ExitCode> {
+fn annotate(settings: &Settings, corpus: Corpus, pipeline: &Pipeline) -> anyhow::Result<ExitCode> {
     let start = Instant::now();
-    let corpus = Corpus::open(&settings.inputs, settings.read.clone());
     let bytes_read = corpus.bytes_read();
+    let ignored_files = corpus.ignored_files();
     let progress = progress_bar(settings, corpus.total_bytes());
 
+    // The output first: it refuses to start while another run writes it,
+    // and then this run must not have truncated that run's --errors file.
     let (output, resume_at) = Output::create(settings.output.as_deref(), settings.resume)?;
+    let output_name = output.describe();
     let mut errors_csv = match &settings.errors {
-        Some(p) => {
-            // A resumed run adds to the problems it already reported.
-            let append = resume_at.items > 0 && p.exists();
-            let f = std::fs::OpenOptions::new()
-                .create(true)
-                .write(true)
-                .append(append)
-                .truncate(!append)
-                .open(p)
-                .with_context(|| format!("cannot create {}", p.display()))?;
-            let mut w = csv::Writer::from_writer(BufWriter::new(f));
-            if !append {
-                w.write_record(["severity", "doc_id", "path", "line", "message"])?;
-            }
-            Some(w)
-        }
+        // A resumed run adds to the problems it already reported.
+        Some(p) => Some(ErrorsCsv::create(p, resume_at.items > 0 && p.exists())?),
         None => None,
     };
-    let checkpointer = output.checkpointer()?;
+    let checkpointer = output.checkpointer().with_context(|| format!("cannot write {output_name}"))?;
     let mut writer = if resume_at.items > 0 {
         if !settings.quiet {
             eprintln!("detente: resuming after {} input items", resume_at.items);
@@ -310,10 +340,10 @@ fn annotate(settings: &Settings, pipeline: &Pipeline) -> anyhow::Result<ExitCode
                     tally.warnings += 1;
                     report_problem(&p, settings.quiet, &progress);
                     if let Some(w) = &mut errors_csv {
-                        write_problem(w, &p)?;
+                        w.write(&p)?;
                     }
                 }
-                writer.write_doc(&a)?;
+                writer.write_doc(&a).with_context(|| format!("cannot write {output_name}"))?;
                 tally.documents += 1;
                 tally.sentences += a.sentences.len() as u64;
                 tally.entities += a.sentences.iter().map(|s| s.entities.len() as u64).sum::<u64>();
@@ -326,17 +356,18 @@ fn annotate(settings: &Settings, pipeline: &Pipeline) -> anyhow::Result<ExitCode
                 }
                 report_problem(&p, settings.quiet, &progress);
                 if let Some(w) = &mut errors_csv {
-                    write_problem(w, &p)?;
+                    w.write(&p)?;
                 }
             }
         }
         if let (Some(cp), true) = (&checkpointer, batch_end) {
             if items_done - last_checkpoint.0 >= settings.checkpoint_every || last_checkpoint.1.elapsed() >= Duration::from_secs(2) {
-                writer.flush()?;
+                writer.flush().with_context(|| format!("cannot write {output_name}"))?;
                 if let Some(w) = &mut errors_csv {
                     w.flush()?;
                 }
-                cp.save(items_done, tally.skipped)?;
+                cp.save(items_done, tally.skipped, resume_at.documents + tally.documents)
+                    .with_context(|| format!("cannot save the --resume checkpoint of {output_name}"))?;
                 last_checkpoint = (items_done, Instant::now());
             }
         }
@@ -358,15 +389,94 @@ fn annotate(settings: &Settings, pipeline: &Pipeline) -> anyhow::Result<ExitCode
     }
     // On error the output is dropped here, which removes its temporary file:
     // nothing half-written is left under the final name.
-    let output = result.and_then(|()| Ok(writer.into_inner()?))?;
-    output.finish()?;
+    let output = result.and_then(|()| writer.into_inner().with_context(|| format!("cannot write {output_name}")))?;
+    // A run that read nothing usually means a wrong path or extension; its
+    // header-only CSV must not pass for a result.
+    let nothing_read = (resume_at.documents + tally.documents == 0)
+        .then(|| no_documents_message(&settings.inputs, tally.skipped, ignored_files));
+    if let (Some(message), Some(w)) = (&nothing_read, &mut errors_csv) {
+        w.write_record(["warning", "", "", "", message])?;
+    }
+    tally.warnings += u64::from(nothing_read.is_some());
+    // The --errors file is complete before the output appears: a run that
+    // fails on it leaves no output that looks finished.
     if let Some(mut w) = errors_csv {
         w.flush()?;
     }
+    output.finish()?;
     if !settings.quiet {
-        eprintln!("{}", summary(&tally, start.elapsed()));
+        eprintln!("{}", summary(&tally, ignored_files, start.elapsed()));
+        if let Some(message) = &nothing_read {
+            eprintln!("detente: warning: {message}");
+        }
     }
-    Ok(if tally.skipped > 0 { ExitCode::from(EXIT_SKIPPED) } else { ExitCode::SUCCESS })
+    Ok(if tally.skipped > 0 || nothing_read.is_some() { ExitCode::from(EXIT_SKIPPED) } else { ExitCode::SUCCESS })
+}
+
+/// The warning for a run that read no document, naming the inputs as given
+/// (the first few) and what was passed over.
+fn no_documents_message(inputs: &[Input], skipped: u64, ignored_files: u64) -> String {
+    const SHOWN: usize = 3;
+    let mut names: Vec<String> = inputs
+        .iter()
+        .take(SHOWN)
+        .map(|i| match i {
+            Input::Stdin => "standard input".to_string(),
+            Input::Path(p) => p.display().to_string(),
+        })
+        .collect();
+    if inputs.len() > SHOWN {
+        names.push(format!("{} more", inputs.len() - SHOWN));
+    }
+    let mut notes = Vec::new();
+    if skipped > 0 {
+        notes.push(format!("{skipped} skipped for errors"));
+    }
+    if ignored_files > 0 {
+        notes.push(format!("{ignored_files} {} in folders ignored for {} extension", plural(ignored_files, "file"), if ignored_files == 1 { "its" } else { "their" }));
+    }
+    notes.push("supported: .txt, .jsonl, .ndjson, .csv in folders; --format to force one on files given by name".to_string());
+    format!("no documents were read from {}; nothing to annotate ({})", names.join(", "), notes.join("; "))
+}
+
+fn plural(n: u64, word: &str) -> String {
+    if n == 1 {
+        word.to_string()
+    } else {
+        format!("{word}s")
+    }
+}
+
+/// The --errors file: every message about it names it.
+struct ErrorsCsv {
+    csv: csv::Writer<BufWriter<File>>,
+    path: PathBuf,
+}
+
+impl ErrorsCsv {
+    fn create(path: &Path, append: bool) -> anyhow::Result<ErrorsCsv> {
+        let cannot = || format!("cannot write the --errors file {}", path.display());
+        let f = std::fs::OpenOptions::new().create(true).write(true).append(append).truncate(!append).open(path).with_context(cannot)?;
+        let mut w = ErrorsCsv { csv: csv::Writer::from_writer(BufWriter::new(f)), path: path.to_path_buf() };
+        if !append {
+            w.write_record(["severity", "doc_id", "path", "line", "message"])?;
+        }
+        Ok(w)
+    }
+
+    fn write(&mut self, p: &Problem) -> anyhow::Result<()> {
+        let path = p.origin.path.as_ref().map_or_else(|| "-".to_string(), |p| p.display().to_string());
+        let line = p.origin.line.map(|l| l.to_string()).unwrap_or_default();
+        self.write_record([p.severity.as_str(), p.doc_id.as_deref().unwrap_or(""), &path, &line, &p.error.to_string()])
+    }
+
+    fn write_record(&mut self, record: [&str; 5]) -> anyhow::Result<()> {
+        self.csv.write_record(record).with_context(|| format!("cannot write the --errors file {}", self.path.display()))
+    }
+
+    fn flush(&mut self) -> anyhow::Result<()> {
+        self.csv.flush().with_context(|| format!("cannot write the --errors file {}", self.path.display()))
+    }
 }
 
 fn progress_bar(settings: &Settings, total: Option<u64>) -> Option<ProgressBar> {
@@ -404,17 +514,16 @@ fn report_problem(p: &Problem, quiet: bool, progress: &Option<ProgressBar>) {
     }
 }
 
-fn write_problem<W: Write>(w: &mut csv::Writer<W>, p: &Problem) -> anyhow::Result<()> {
-    let path = p.origin.path.as_ref().map_or_else(|| "-".to_string(), |p| p.display().to_string());
-    let line = p.origin.line.map(|l| l.to_string()).unwrap_or_default();
-    w.write_record([p.severity.as_str(), p.doc_id.as_deref().unwrap_or(""), &path, &line, &p.error.to_string()])?;
-    Ok(())
-}
-
-fn summary(t: &Tally, elapsed: Duration) -> String {
+fn summary(t: &Tally, ignored_files: u64, elapsed: Duration) -> String {
     let secs = elapsed.as_secs_f64();
+    // Files passed over for their extension are no problem of any document,
+    // but a corpus of .htm files next to .txt ones should not lose them unseen.
+    let ignored = match ignored_files {
+        0 => String::new(),
+        n => format!(", {n} {} in folders ignored for {} extension", plural(n, "file"), if n == 1 { "its" } else { "their" }),
+    };
     format!(
-        "detente: {} documents, {} sentences, {} entities, {} errors (skipped), {} warnings; {} words in {:.2} s ({:.0} words/s)",
+        "detente: {} documents, {} sentences, {} entities, {} errors (skipped), {} warnings{ignored}; {} words in {:.2} s ({:.0} words/s)",
         t.documents,
         t.sentences,
         t.entities,
@@ -424,4 +533,24 @@ fn summary(t: &Tally, elapsed: Duration) -> String {
         secs,
         t.words as f64 / secs.max(1e-9)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_documents_message_names_the_inputs_and_what_was_passed_over() {
+        let inputs = |names: &[&str]| names.iter().map(|n| Input::parse(n)).collect::<Vec<_>>();
+        let hint = "supported: .txt, .jsonl, .ndjson, .csv in folders; --format to force one on files given by name";
+        let cases: &[(&[&str], u64, u64, String)] = &[
+            (&["corpus/"], 0, 0, format!("no documents were read from corpus/; nothing to annotate ({hint})")),
+            (&["-"], 0, 0, format!("no documents were read from standard input; nothing to annotate ({hint})")),
+            (&["a", "b"], 2, 1, format!("no documents were read from a, b; nothing to annotate (2 skipped for errors; 1 file in folders ignored for its extension; {hint})")),
+            (&["a", "b", "c", "d", "e"], 0, 3, format!("no documents were read from a, b, c, 2 more; nothing to annotate (3 files in folders ignored for their extension; {hint})")),
+        ];
+        for (names, skipped, ignored, expected) in cases {
+            assert_eq!(&no_documents_message(&inputs(names), *skipped, *ignored), expected);
+        }
+    }
 }

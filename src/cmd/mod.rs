@@ -26,10 +26,16 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
 /// folder (`.NAME.partial`) and renamed when complete, so a killed run never
 /// leaves a truncated file that looks finished. Progress is recorded in
 /// `.NAME.checkpoint` (documents done, bytes written and synced), so that a
-/// killed run can be continued with `--resume`.
+/// killed run can be continued with `--resume`. The run holds an advisory
+/// lock on `.NAME.partial` while it writes, so a second run with the same
+/// output is refused instead of writing into the same file; the lock dies
+/// with the process, so `--resume` after a kill finds it free.
 pub enum Output {
     Stdout(BufWriter<io::Stdout>),
-    File { file: BufWriter<File>, partial: TempPath, checkpoint: PathBuf, dest: PathBuf, written: Arc<AtomicU64> },
+    // `partial` comes before `file` because fields drop in order: a failed
+    // run removes its temporary file while it still holds the lock, so no
+    // other run can lock that file just before it disappears.
+    File { partial: TempPath, file: BufWriter<File>, checkpoint: PathBuf, dest: PathBuf, written: Arc<AtomicU64> },
 }
 
 /// Removes the temporary files unless the run completed or was killed, so
@@ -59,6 +65,9 @@ pub struct ResumePoint {
     /// Documents skipped before the checkpoint, so the exit status covers
     /// the whole run.
     pub skipped: u64,
+    /// Documents written before the checkpoint, so that a resumed run that
+    /// has nothing left to read is not taken for a run that read nothing.
+    pub documents: u64,
 }
 
 impl ResumePoint {
@@ -68,14 +77,74 @@ impl ResumePoint {
             return None;
         }
         let mut field = |name: &str| lines.next()?.strip_prefix(name)?.trim().parse::<u64>().ok();
-        Some(ResumePoint { items: field("items")?, bytes: field("bytes")?, skipped: field("skipped")? })
+        let (items, bytes, skipped) = (field("items")?, field("bytes")?, field("skipped")?);
+        // Checkpoints from before `documents` was recorded count every item
+        // as a document: an over-count can only spare a warning, never add one.
+        let documents = field("documents").unwrap_or(items);
+        Some(ResumePoint { items, bytes, skipped, documents })
     }
+}
+
+/// Opens `.NAME.partial` without truncating it and takes its lock: whatever
+/// is in it may be another run's output, or the progress `--resume` needs.
+/// Also says whether the file was created now.
+fn open_locked(dest: &Path, partial: &Path) -> anyhow::Result<(File, bool)> {
+    let cannot = || format!("cannot write the output {}", dest.display());
+    // Another run can rename or remove the file between our open and our
+    // lock; a lock on a file no longer at `partial` guards nothing, so open
+    // again. Two tries suffice unless runs keep finishing under our feet.
+    for _ in 0..5 {
+        let (file, created) = match fs::OpenOptions::new().write(true).open(partial) {
+            Ok(f) => (f, false),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                match fs::OpenOptions::new().write(true).create_new(true).open(partial) {
+                    Ok(f) => (f, true),
+                    Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+                    Err(e) => {
+                        return Err(e).with_context(|| format!("cannot create its temporary file {}", partial.display())).with_context(cannot)
+                    }
+                }
+            }
+            Err(e) => return Err(e).with_context(|| format!("cannot open its temporary file {}", partial.display())).with_context(cannot),
+        };
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(fs::TryLockError::WouldBlock) => anyhow::bail!(
+                "another detente run is writing {} (it holds the lock on {}); wait for it to finish or choose another --output",
+                dest.display(),
+                partial.display()
+            ),
+            Err(fs::TryLockError::Error(e)) => {
+                return Err(e).with_context(|| format!("cannot lock its temporary file {}", partial.display())).with_context(cannot)
+            }
+        }
+        if still_at(&file, partial) {
+            return Ok((file, created));
+        }
+    }
+    anyhow::bail!("{}: its temporary file {} keeps being replaced by other runs", cannot(), partial.display())
+}
+
+/// Whether `path` still names the open `file`.
+#[cfg(unix)]
+fn still_at(file: &File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), fs::metadata(path)) {
+        (Ok(a), Ok(b)) => (a.dev(), a.ino()) == (b.dev(), b.ino()),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn still_at(_file: &File, path: &Path) -> bool {
+    path.exists()
 }
 
 impl Output {
     /// Opens the output. With `resume`, continues a killed run's partial
     /// file from its last checkpoint and returns where to start; without a
-    /// checkpoint it starts afresh.
+    /// checkpoint it starts afresh. Refuses, before changing anything, when
+    /// another run is writing the same output.
     pub fn create(dest: Option<&Path>, resume: bool) -> anyhow::Result<(Output, ResumePoint)> {
         let Some(dest) = dest else {
             if resume {
@@ -83,40 +152,72 @@ impl Output {
             }
             return Ok((Output::Stdout(BufWriter::with_capacity(1 << 16, io::stdout())), ResumePoint::default()));
         };
-        let name = dest.file_name().with_context(|| format!("{} is not a file name", dest.display()))?;
+        let cannot = || format!("cannot write the output {}", dest.display());
+        let name = dest.file_name().with_context(|| format!("{}: not a file name", cannot()))?;
+        // Caught now rather than by the rename at the end of a long run.
+        if dest.is_dir() {
+            anyhow::bail!("{}: it is a folder", cannot());
+        }
         let partial = dest.with_file_name(format!(".{}.partial", name.to_string_lossy()));
         let checkpoint = checkpoint_path(&partial);
+        let (mut file, created) = open_locked(dest, &partial)?;
         let mut point = ResumePoint::default();
         if resume {
             if let Ok(text) = fs::read_to_string(&checkpoint) {
-                point = ResumePoint::parse(&text).with_context(|| format!("{} is not a detente checkpoint", checkpoint.display()))?;
+                point = ResumePoint::parse(&text)
+                    .with_context(|| format!("cannot resume {}: {} is not a detente checkpoint", dest.display(), checkpoint.display()))?;
             }
         }
-        let file = if point.items > 0 {
-            let file = fs::OpenOptions::new()
-                .write(true)
-                .open(&partial)
-                .with_context(|| format!("cannot reopen {} to resume", partial.display()))?;
-            let len = file.metadata()?.len();
+        if point.items > 0 && created {
+            let _ = fs::remove_file(&partial);
+            anyhow::bail!(
+                "cannot resume {}: its temporary file {} is gone, so its checkpoint {} has nothing to continue; run without --resume to start over",
+                dest.display(),
+                partial.display(),
+                checkpoint.display()
+            );
+        }
+        if point.items > 0 {
+            let len = file.metadata().with_context(cannot)?.len();
             if len < point.bytes {
-                anyhow::bail!("{} is shorter ({len} bytes) than its checkpoint says ({}); cannot resume", partial.display(), point.bytes);
+                anyhow::bail!(
+                    "cannot resume {}: its temporary file {} is shorter ({len} bytes) than its checkpoint says ({})",
+                    dest.display(),
+                    partial.display(),
+                    point.bytes
+                );
             }
             // Drop whatever was written after the last checkpoint.
-            file.set_len(point.bytes)?;
-            let mut file = file;
-            io::Seek::seek(&mut file, io::SeekFrom::End(0))?;
-            file
+            file.set_len(point.bytes).with_context(cannot)?;
+            io::Seek::seek(&mut file, io::SeekFrom::End(0)).with_context(cannot)?;
         } else {
-            File::create(&partial).with_context(|| format!("cannot create {}", partial.display()))?
-        };
+            // A fresh run. The lock makes what is there ours to discard: an
+            // older killed run's partial file, and its checkpoint, which a
+            // later --resume would otherwise apply to this run's bytes.
+            file.set_len(0).with_context(cannot)?;
+            match fs::remove_file(&checkpoint) {
+                Err(e) if e.kind() != io::ErrorKind::NotFound => {
+                    return Err(e).with_context(|| format!("cannot remove the old checkpoint {}", checkpoint.display())).with_context(cannot)
+                }
+                _ => {}
+            }
+        }
         let output = Output::File {
-            file: BufWriter::with_capacity(1 << 16, file),
             partial: TempPath(Some(partial)),
+            file: BufWriter::with_capacity(1 << 16, file),
             checkpoint,
             dest: dest.to_path_buf(),
             written: Arc::new(AtomicU64::new(point.bytes)),
         };
         Ok((output, point))
+    }
+
+    /// What the user asked to write, for messages.
+    pub fn describe(&self) -> String {
+        match self {
+            Output::Stdout(_) => "the output (standard output)".to_string(),
+            Output::File { dest, .. } => format!("the output {}", dest.display()),
+        }
     }
 
     /// Something that records progress durably, for file outputs.
@@ -133,18 +234,29 @@ impl Output {
 
     /// Flushes, syncs and moves the file into place.
     pub fn finish(self) -> anyhow::Result<()> {
+        let cannot = self.describe();
         match self {
-            Output::Stdout(mut w) => Ok(w.flush()?),
-            Output::File { file, mut partial, checkpoint, dest, .. } => {
-                let path = partial.0.take().expect("partial path");
-                let file = file.into_inner().map_err(|e| e.into_error())?;
-                file.sync_all().with_context(|| format!("cannot write {}", path.display()))?;
-                if let Err(e) = fs::rename(&path, &dest) {
-                    let _ = fs::remove_file(&path);
-                    return Err(e).with_context(|| format!("cannot rename {} to {}", path.display(), dest.display()));
+            Output::Stdout(mut w) => w.flush().with_context(|| format!("cannot write {cannot}")),
+            Output::File { mut partial, mut file, checkpoint, dest, .. } => {
+                let path = partial.0.clone().expect("partial path");
+                let mut complete = || -> anyhow::Result<()> {
+                    file.flush()
+                        .and_then(|()| file.get_ref().sync_all())
+                        .with_context(|| format!("cannot write its temporary file {}", path.display()))?;
+                    // The checkpoint goes first: once the rename is done, the
+                    // name may belong to the next run.
+                    let _ = fs::remove_file(&checkpoint);
+                    fs::rename(&path, &dest).with_context(|| format!("cannot rename its temporary file {} to it", path.display()))
+                };
+                let result = complete();
+                if result.is_ok() {
+                    partial.0 = None;
                 }
-                let _ = fs::remove_file(checkpoint);
-                Ok(())
+                // On failure the temporary file is removed while the lock is
+                // still held; the lock goes with `file`, last.
+                drop(partial);
+                drop(file);
+                result.with_context(|| format!("cannot write {cannot}"))
             }
         }
     }
@@ -160,11 +272,11 @@ pub struct Checkpointer {
 impl Checkpointer {
     /// Call after flushing the writer: the file's bytes are synced first, so
     /// the checkpoint never points past data that a crash could lose.
-    pub fn save(&self, items: u64, skipped: u64) -> io::Result<()> {
+    pub fn save(&self, items: u64, skipped: u64, documents: u64) -> io::Result<()> {
         self.file.sync_data()?;
         let bytes = self.written.load(Ordering::Relaxed);
         let tmp = self.path.with_extension("checkpoint-new");
-        fs::write(&tmp, format!("detente-checkpoint 1\nitems {items}\nbytes {bytes}\nskipped {skipped}\n"))?;
+        fs::write(&tmp, format!("detente-checkpoint 1\nitems {items}\nbytes {bytes}\nskipped {skipped}\ndocuments {documents}\n"))?;
         fs::rename(&tmp, &self.path)
     }
 }
@@ -185,6 +297,28 @@ impl Write for Output {
         match self {
             Output::Stdout(w) => w.flush(),
             Output::File { file, .. } => file.flush(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn checkpoints_parse_with_and_without_documents() {
+        let point = |items, bytes, skipped, documents| Some(ResumePoint { items, bytes, skipped, documents });
+        let cases: &[(&str, Option<ResumePoint>)] = &[
+            ("detente-checkpoint 1\nitems 12\nbytes 900\nskipped 2\ndocuments 9\n", point(12, 900, 2, 9)),
+            ("detente-checkpoint 1\nitems 12\nbytes 900\nskipped 2\ndocuments 0\n", point(12, 900, 2, 0)),
+            // Written before `documents` existed: every item counts.
+            ("detente-checkpoint 1\nitems 12\nbytes 900\nskipped 2\n", point(12, 900, 2, 12)),
+            ("detente-checkpoint 1\nitems 12\nbytes 900\n", None),
+            ("detente-checkpoint 2\nitems 12\nbytes 900\nskipped 2\n", None),
+            ("", None),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(ResumePoint::parse(text), *expected, "{text:?}");
         }
     }
 }

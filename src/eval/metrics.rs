@@ -70,7 +70,7 @@ pub fn match_doc(gold: &[Mention], pred: &[Mention]) -> DocMatch {
                 }
             }
             let ov = g.overlap(p);
-            if best.map_or(true, |(_, b)| ov > b) {
+            if best.is_none_or(|(_, b)| ov > b) {
                 best = Some((pi, ov));
             }
         }

@@ -371,7 +371,7 @@ impl<'p> TextIndex<'p> {
                 if t.contains(&key) {
                     return Some(((d, si), false));
                 }
-                if !t.is_empty() && key.contains(&t) && inside.map_or(true, |(_, len)| t.len() > len) {
+                if !t.is_empty() && key.contains(&t) && inside.is_none_or(|(_, len)| t.len() > len) {
                     inside = Some(((d, si), t.len()));
                 }
             }

@@ -40,3 +40,10 @@ pub fn annotate_records(extra: &[&str], docs: &[(&str, &str)]) -> Vec<csv::Strin
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     csv::Reader::from_reader(out.stdout.as_slice()).records().map(|r| r.expect("CSV record")).collect()
 }
+
+/// Runs `detente ARGS` in `dir` (so that relative paths are relative to
+/// it), with nothing on stdin.
+#[allow(dead_code)]
+pub fn run_in(dir: &std::path::Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_detente")).current_dir(dir).args(args).stdin(Stdio::null()).output().expect("run detente")
+}
