@@ -755,7 +755,8 @@ fn error_row(er: &ErrorItem) -> String {
         esc(&er.gold),
         esc(&er.predicted),
         er.confidence.map(f4).unwrap_or_default(),
-        esc(&er.sentence_text)
+        // A stance error's text is its sentence: not shown twice.
+        if er.sentence_text == er.text { String::new() } else { esc(&er.sentence_text) }
     )
 }
 
