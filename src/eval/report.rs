@@ -81,6 +81,15 @@ fn task_order_note(task: &str) -> &'static str {
     }
 }
 
+fn role_line(e: &Evaluation, r: &super::RoleScores) -> String {
+    format!("Accuracy {} ({} correct) on {} gold roles.", ci_text(r.accuracy, e.bootstrap.role_accuracy), r.correct, e.coverage.roles)
+}
+
+/// The errors of each task that has any, in [`TASKS`] order.
+fn errors_by_task(e: &Evaluation) -> impl Iterator<Item = (&'static str, Vec<&ErrorItem>)> {
+    TASKS.into_iter().map(|t| (t, e.errors.iter().filter(|x| x.task == t).collect::<Vec<_>>())).filter(|(_, v)| !v.is_empty())
+}
+
 fn of(c: Count) -> String {
     format!("on {c}")
 }
@@ -340,19 +349,9 @@ pub fn markdown(e: &Evaluation) -> String {
         md_matrix(&mut s, "gold \\ predicted", &st.labels, &st.labels, &st.confusion);
     }
     if let Some(r) = &e.roles {
-        let _ = writeln!(
-            s,
-            "\n## Roles\n\nAccuracy {} ({} correct) on {} gold roles.",
-            ci_text(r.accuracy, e.bootstrap.role_accuracy),
-            r.correct,
-            e.coverage.roles
-        );
+        let _ = writeln!(s, "\n## Roles\n\n{}", md(&role_line(e, r)));
     }
-    for task in TASKS {
-        let errs: Vec<&ErrorItem> = e.errors.iter().filter(|x| x.task == task).collect();
-        if errs.is_empty() {
-            continue;
-        }
+    for (task, errs) in errors_by_task(e) {
         let _ = writeln!(s, "\n## {}\n", task_title(task));
         let _ = writeln!(s, "{} errors, {}; all of them are in `errors.csv`.\n", errs.len(), task_order_note(task));
         let _ = writeln!(s, "| kind | doc | text | gold | predicted | confidence |\n|---|---|---|---|---|---:|");
@@ -715,19 +714,9 @@ pub fn html(e: &Evaluation) -> String {
         s.push_str("<h2>Stance</h2><p>No aligned sentence has a predicted stance label, so stance is not scored.</p>");
     }
     if let Some(r) = &e.roles {
-        let _ = write!(
-            s,
-            "<h2>Roles</h2><p>Accuracy {} ({} correct) on {} gold roles.</p>",
-            esc(&ci_text(r.accuracy, e.bootstrap.role_accuracy)),
-            r.correct,
-            e.coverage.roles
-        );
+        let _ = write!(s, "<h2>Roles</h2><p>{}</p>", esc(&role_line(e, r)));
     }
-    for task in TASKS {
-        let errs: Vec<&ErrorItem> = e.errors.iter().filter(|x| x.task == task).collect();
-        if errs.is_empty() {
-            continue;
-        }
+    for (task, errs) in errors_by_task(e) {
         let shown = errs.len().min(50);
         let _ = write!(
             s,
