@@ -100,6 +100,11 @@ pub struct Args {
     #[arg(long)]
     pub no_model: bool,
 
+    /// With --input: padded pieces per model pass (benchmarking only, as
+    /// for annotate).
+    #[arg(long, value_name = "N", hide = true)]
+    pub pass_pieces: Option<usize>,
+
     /// With --input: worker threads [default: the number of cores].
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,
@@ -197,6 +202,9 @@ fn annotate_for_eval(args: &Args, gold: &Gold, inputs: &[String]) -> anyhow::Res
     }
     if args.no_model {
         argv.push("--no-model".into());
+    }
+    if let Some(p) = args.pass_pieces {
+        argv.extend(["--pass-pieces".into(), p.to_string().into()]);
     }
     if args.quiet {
         argv.push("--quiet".into());
