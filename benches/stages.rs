@@ -9,7 +9,7 @@ use std::path::Path;
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 
 use detente::core::{Annotated, Document, Origin};
-use detente::ner::{sentence_refs, NerStage};
+use detente::label::{sentence_refs, LabelStage};
 use detente::pipeline::{self, Component, Pipeline, RunSettings, SplitStage, Stage};
 use detente::read::Item;
 use detente::write::CsvWriter;
@@ -50,7 +50,7 @@ fn benches(c: &mut Criterion) {
 
     // One session, one thread: the cost of each step of the model stage per
     // core. The sample corpus is under one slice, so one `prepare` covers it.
-    let ner = NerStage::load(&model_dir(), 1, 1, None).expect("model and ONNX Runtime");
+    let ner = LabelStage::load(&model_dir(), 1, 1, None).expect("model and ONNX Runtime");
     let split = split_only(&docs);
     let sentences = sentence_refs(&split);
     let mut g = c.benchmark_group("tokenise");
@@ -99,7 +99,7 @@ fn benches(c: &mut Criterion) {
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
     let full = Pipeline::new(vec![
         Box::new(SplitStage::default()),
-        Box::new(NerStage::load(&model_dir(), threads, 1, None).unwrap()),
+        Box::new(LabelStage::load(&model_dir(), threads, 1, None).unwrap()),
     ]);
     let settings = RunSettings { threads, ..RunSettings::default() };
     let mut g = c.benchmark_group("pipeline");

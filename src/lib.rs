@@ -9,7 +9,7 @@ pub mod core;
 pub mod engine;
 pub mod error;
 pub mod eval;
-pub mod ner;
+pub mod label;
 pub mod pipeline;
 pub mod read;
 pub mod split;

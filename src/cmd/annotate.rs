@@ -16,7 +16,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use detente::core::count_words;
 use detente::error::{InputError, Problem, Severity};
-use detente::ner::NerStage;
+use detente::label::LabelStage;
 use detente::pipeline::{self, Component, Pipeline, RunSettings, Slot, SplitStage};
 use detente::read::{self, Corpus, Format, Input, Overlap, ReadSettings};
 use detente::write::CsvWriter;
@@ -112,7 +112,7 @@ pub struct Args {
 
     /// Padded pieces per model pass (benchmarking only: scores shift slightly
     /// with it, because int8 activations are scaled per pass).
-    #[arg(long, default_value_t = detente::ner::PASS_PIECES, value_name = "N", hide = true)]
+    #[arg(long, default_value_t = detente::label::PASS_PIECES, value_name = "N", hide = true)]
     pub pass_pieces: usize,
 
     /// Split sentences only: no entities, no model loaded.
@@ -286,7 +286,7 @@ fn model_dir(explicit: Option<&Path>) -> anyhow::Result<PathBuf> {
 pub fn build_pipeline(settings: &Settings) -> anyhow::Result<Pipeline> {
     let mut stages: Vec<Box<dyn Component>> = vec![Box::new(SplitStage::default())];
     if let Some(dir) = &settings.model {
-        let ner = NerStage::load(dir, settings.run.threads, settings.intra_threads, settings.ort_lib.as_deref())
+        let ner = LabelStage::load(dir, settings.run.threads, settings.intra_threads, settings.ort_lib.as_deref())
             .with_context(|| format!("cannot load the model in {}", dir.display()))?
             .with_pass_pieces(settings.pass_pieces);
         stages.push(Box::new(ner));

@@ -21,7 +21,7 @@ extract writes
   training/data/realnews/items_cb_test.tsv           ConfliBERT test sentences: id, text (never committed)
   training/data/realnews/items_cb_train.tsv          ConfliBERT training sentences
   datasets/stance/realnews/second_ids.txt            the ids labelled a second time, blind (agreement)
-build reads the labels (labels_*.tsv: id, stance) and writes
+build reads the labels (labels_*.tsv: id, stance, note) and writes
   datasets/stance/realnews/gum_test.jsonl            gold documents with character spans (committed)
   training/data/realnews/cb_test.jsonl               gold sentence rows (text: not committed)
   training/data/realnews/realnews_test.jsonl         both, as one gold file of documents: THE real-news test set
@@ -206,7 +206,7 @@ def build(args):
         for r in cb_test:
             f.write(json.dumps({"id": r["id"], "text": r["text"], "sentences": [{"start": 0, "end": len(r["text"]), "stance": first[r["id"]]}]}, ensure_ascii=False) + "\n")
 
-    train_labels = read_labels([p for p in (os.path.join(OUT, f) for f in ("labels_gum_train.tsv", "labels_cb_train.tsv")) if os.path.exists(p)])
+    train_labels = read_labels([os.path.join(OUT, f) for f in ("labels_gum_train.tsv", "labels_cb_train_1.tsv", "labels_cb_train_2.tsv")])
     rows = []
     with open(os.path.join(OUT, "items_gum_train.tsv"), encoding="utf-8", newline="") as f:
         for r in csv.DictReader(f, delimiter="\t"):

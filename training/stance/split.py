@@ -71,6 +71,23 @@ def load_ours(root):
                                  source=[s for s in r.get("source", []) if s and s in r["text"]],
                                  target=[s for s in r.get("target", []) if s and s in r["text"]],
                                  roles_annotated=True, hard_case=r.get("hard_case", ""), style=r.get("style", "")))
+                if r.get("snippet"):
+                    rows[-1]["snippet"] = r["snippet"]
+    return rows
+
+
+def load_realnews(path):
+    """Real-news training rows (training/stance/realnews.py build): GUM articles in order, keyed by their
+    document so that training rows pack neighbouring sentences; ConfliBERT sentences alone. A fifth of
+    the ConfliBERT ones (by id) is `realnews_dev`, real news to select on (the real-news TEST set is
+    never read here)."""
+    rows = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            r = json.loads(line)
+            rows.append(dict(id=r["id"], origin=r["origin"], topic=r["doc"], text=r["text"], stance=r["stance"],
+                             source=[], target=[], roles_annotated=False,
+                             **({"snippet": r["doc"]} if r["origin"] == "gum" else {})))
     return rows
 
 
@@ -121,7 +138,7 @@ def load_petrarch():
     return rows
 
 
-def make_split(root):
+def make_split(root, realnews=None):
     ours = load_ours(root)
     topics = Counter(r["topic"] for r in ours)
     missing = (TEST_TOPICS | DEV_TOPICS) - set(topics)
@@ -133,6 +150,9 @@ def make_split(root):
     for r in load_plover():
         split["plover_dev" if h100(r["id"]) < 30 else "train"].append(r)
     split["train"] += load_cameo() + load_petrarch()
+    if realnews:
+        for r in load_realnews(realnews):
+            split["realnews_dev" if r["origin"] == "conflibert" and h100(r["id"]) < 20 else "train"].append(r)
     return split
 
 
@@ -140,11 +160,13 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--root", default=".")
     ap.add_argument("--out", default="training/runs/stance_data")
+    ap.add_argument("--realnews", default="", help="training/data/realnews/train.jsonl: add real-news training rows "
+                    "(and write realnews_dev.jsonl)")
     args = ap.parse_args()
-    split = make_split(args.root)
+    split = make_split(args.root, args.realnews)
     os.makedirs(args.out, exist_ok=True)
     counts = {}
-    for name in ("train", "dev", "test", "plover_dev"):
+    for name in ("train", "dev", "test", "plover_dev") + (("realnews_dev",) if args.realnews else ()):
         with open(os.path.join(args.out, name + ".jsonl"), "w", encoding="utf-8") as f:
             for r in split[name]:
                 f.write(json.dumps(r, ensure_ascii=False) + "\n")

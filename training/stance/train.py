@@ -29,15 +29,22 @@ from common import (LABELS, batches, collate, encode_chunk, load_tokenizer, pack
 
 
 def make_chunks(rows, rng, p_multi):
-    """Group rows into 1-3 sentence chunks of the same (origin, topic) bucket, like neighbouring article sentences."""
+    """Group rows into 1-3 sentence chunks: consecutive sentences of one article or snippet (`snippet`), else
+    random sentences of the same (origin, topic) bucket, like neighbouring article sentences."""
     buckets = {}
     for r in rows:
-        buckets.setdefault((r["origin"], r["topic"]), []).append(r)
+        buckets.setdefault(r.get("snippet") or (r["origin"], r["topic"]), []).append(r)
     chunks = []
-    for b in buckets.values():
+    for key, b in buckets.items():
         b = b[:]
-        rng.shuffle(b)
-        i = 0
+        # Sentences of one article or snippet stay in order (neighbours, as
+        # the binary packs them); others are grouped at random within a topic.
+        if not isinstance(key, str):
+            rng.shuffle(b)
+        # A random first cut, so that an article's windows differ by epoch.
+        i = rng.randrange(3) if isinstance(key, str) else 0
+        if i:
+            chunks.append(b[:i])
         while i < len(b):
             k = 1 if rng.random() >= p_multi else rng.choice([2, 2, 3])
             chunks.append(b[i:i + k])

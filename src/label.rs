@@ -1,6 +1,8 @@
-//! Stage 2, named entities: reads the sentences of a batch of documents,
-//! writes [`Entity`]s (PER, ORG, LOC, MISC) with exact byte spans into each
-//! sentence.
+//! Stage 2, the model: reads the sentences of a batch of documents and
+//! writes, in one forward pass of the shared encoder, the named entities
+//! ([`Entity`]: PER, ORG, LOC, MISC, exact byte spans), each sentence's
+//! stance (calibrated probabilities) and each entity's role (source, target,
+//! other).
 //!
 //! Sentences are tokenised with the model's `tokenizer.json` (no padding, no
 //! truncation). Consecutive sentences of a document are packed into rows of
@@ -8,9 +10,11 @@
 //! neighbouring sentences and document context helps it; a sentence longer
 //! than a row is cut into overlapping windows, and each piece takes its
 //! scores from the window where it sits furthest from an edge, so nothing is
-//! truncated. Rows of the whole batch are sorted by length and padded per
-//! sub-batch. Decoding is Viterbi over the first piece of each word, with only
-//! valid BIO transitions.
+//! truncated. Rows never hold two documents, and each row is a forward pass
+//! of its own by default, so a document's labels depend on it alone.
+//! Decoding is Viterbi over the first piece of each word, with only valid BIO
+//! transitions; stance is the mean of the sentence's piece logits, a role
+//! the mean over the entity's pieces.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -154,8 +158,8 @@ fn passes<'r>(sorted: &'r [&'r Row], budget: usize) -> impl Iterator<Item = &'r 
     })
 }
 
-/// The NER model: tokenizer, label map and encoder.
-pub struct NerModel {
+/// The model: tokenizer, entity tag map, stance and role heads, encoder.
+pub struct LabelModel {
     tokenizer: Tokenizer,
     encoder: Arc<Encoder>,
     tags: Vec<Tag>,
@@ -181,8 +185,8 @@ struct StanceHead {
     temperature: f32,
 }
 
-impl NerModel {
-    pub fn load(files: &ModelFiles, encoder: Arc<Encoder>) -> Result<NerModel, ModelError> {
+impl LabelModel {
+    pub fn load(files: &ModelFiles, encoder: Arc<Encoder>) -> Result<LabelModel, ModelError> {
         let config_path = files.dir.join("config.json");
         let labels = ModelConfig::labels(&files.config.id2label, &config_path)?;
         let tags = labels
@@ -210,7 +214,7 @@ impl NerModel {
         let (cls, sep, pad) = (special("[CLS]")?, special("[SEP]")?, special("[PAD]")?);
         let max_len = files.config.max_length.max(16);
         let stance = if encoder.has_stance() { Some(stance_head(&files.config, &config_path)?) } else { None };
-        Ok(NerModel {
+        Ok(LabelModel {
             tokenizer,
             encoder,
             tags,
@@ -240,7 +244,7 @@ impl NerModel {
         let enc = self
             .tokenizer
             .encode(text, false)
-            .map_err(|e| StageError::Failed { stage: "ner", message: format!("tokenizer: {e}") })?;
+            .map_err(|e| StageError::Failed { stage: "label", message: format!("tokenizer: {e}") })?;
         let ids = enc.get_ids();
         let offsets = enc.get_offsets();
         let word_ids = enc.get_word_ids();
@@ -325,12 +329,12 @@ impl NerModel {
         let out = self
             .encoder
             .forward(&EncoderInput { input_ids: ids, attention_mask: mask, case_ids: case })
-            .map_err(|e| StageError::Failed { stage: "ner", message: e.to_string() })?;
+            .map_err(|e| StageError::Failed { stage: "label", message: e.to_string() })?;
         let logits = out.ner_logits;
         let nl = self.tags.len();
         if logits.shape()[2] != nl {
             return Err(StageError::Failed {
-                stage: "ner",
+                stage: "label",
                 message: format!("model gives {} labels per token, config has {nl}", logits.shape()[2]),
             });
         }
@@ -516,7 +520,7 @@ fn decode(tags: &[Tag], unit: &Unit) -> Vec<(Span, EntityKind, f32, std::ops::Ra
 }
 
 /// What the model found in one sentence.
-pub struct SentencePrediction {
+pub struct SentenceLabels {
     pub doc: usize,
     pub sent: usize,
     /// Sentence-relative spans.
@@ -525,7 +529,7 @@ pub struct SentencePrediction {
 }
 
 /// Predictions for every sentence of a batch.
-pub type NerOutput = Vec<SentencePrediction>;
+pub type Labels = Vec<SentenceLabels>;
 
 /// Sentences of one document tokenised and scored at once: ordinary news
 /// fits in one slice; a huge document is cut into slices of this many
@@ -545,29 +549,29 @@ pub fn sentence_refs(batch: &[Annotated]) -> Vec<SentenceRef> {
 }
 
 /// Tokenised sentences packed into rows, and their scores once
-/// [`NerStage::score`] has run.
+/// [`LabelStage::score`] has run.
 #[derive(Clone)]
 pub struct Prepared {
     units: Vec<Unit>,
     rows: Vec<Row>,
 }
 
-/// The NER stage.
-pub struct NerStage {
-    model: NerModel,
+/// The stage that labels entities, stance and roles.
+pub struct LabelStage {
+    model: LabelModel,
 }
 
-impl NerStage {
-    pub fn new(model: NerModel) -> Self {
-        NerStage { model }
+impl LabelStage {
+    pub fn new(model: LabelModel) -> Self {
+        LabelStage { model }
     }
 
     /// Loads the model folder with one encoder session per worker.
-    pub fn load(dir: &Path, workers: usize, intra_threads: usize, ort_lib: Option<&Path>) -> Result<NerStage, ModelError> {
+    pub fn load(dir: &Path, workers: usize, intra_threads: usize, ort_lib: Option<&Path>) -> Result<LabelStage, ModelError> {
         let files = ModelFiles::open(dir)?;
         let env = crate::engine::runtime(ort_lib)?;
         let encoder = Arc::new(Encoder::load(&files, workers, intra_threads, env)?);
-        Ok(NerStage { model: NerModel::load(&files, encoder)? })
+        Ok(LabelStage { model: LabelModel::load(&files, encoder)? })
     }
 
     /// Step 1 of [`Stage::predict`]: tokenises the given sentences of `batch`
@@ -613,7 +617,7 @@ impl NerStage {
     }
 
     /// Step 3: Viterbi entities, sentence stance and entity roles from the scores.
-    pub fn decode(&self, prepared: &Prepared) -> NerOutput {
+    pub fn decode(&self, prepared: &Prepared) -> Labels {
         let m = &self.model;
         prepared
             .units
@@ -624,7 +628,7 @@ impl NerStage {
                     .map(|(span, kind, conf, pieces)| (span, kind, conf, m.stance.as_ref().map(|h| entity_role(h, u, pieces))))
                     .collect();
                 let stance = m.stance.as_ref().and_then(|h| sentence_stance(h, u));
-                SentencePrediction { doc: u.doc, sent: u.sent, entities, stance }
+                SentenceLabels { doc: u.doc, sent: u.sent, entities, stance }
             })
             .collect()
     }
@@ -638,16 +642,16 @@ impl NerStage {
     }
 }
 
-impl Stage for NerStage {
-    type Output = NerOutput;
+impl Stage for LabelStage {
+    type Output = Labels;
 
     fn name(&self) -> &'static str {
-        "ner"
+        "label"
     }
 
-    fn predict(&self, batch: &[Annotated]) -> Result<NerOutput, StageError> {
+    fn predict(&self, batch: &[Annotated]) -> Result<Labels, StageError> {
         let sentences = sentence_refs(batch);
-        let slice_predictions = |slice: &[SentenceRef]| -> Result<NerOutput, StageError> {
+        let slice_predictions = |slice: &[SentenceRef]| -> Result<Labels, StageError> {
             let mut prepared = self.prepare(batch, slice)?;
             self.score(&mut prepared)?;
             Ok(self.decode(&prepared))
@@ -676,7 +680,7 @@ impl Stage for NerStage {
         Ok(per_slice.into_iter().flatten().collect())
     }
 
-    fn set_annotations(&self, batch: &mut [Annotated], output: NerOutput) {
+    fn set_annotations(&self, batch: &mut [Annotated], output: Labels) {
         for p in output {
             let sentence = &mut batch[p.doc].sentences[p.sent];
             let base = sentence.span.start;
