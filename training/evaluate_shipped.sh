@@ -27,10 +27,19 @@ if [ -f training/data/conll2003/dev.txt ]; then run conll-dev training/data/conl
 run recent-news datasets/ner/recent_news.jsonl
 run stance-dev datasets/stance/dev.tsv
 if [ -d ../shared/data/plover_gsr ] || [ -d /work/shared/data/plover_gsr ]; then
-    python3 training/stance/split.py --out training/runs/stance_data > /dev/null
+    if [ -f training/data/realnews/train.jsonl ]; then
+        python3 training/stance/split.py --out training/runs/stance_data --realnews training/data/realnews/train.jsonl > /dev/null
+    else
+        python3 training/stance/split.py --out training/runs/stance_data > /dev/null
+    fi
     run plover-heldout training/runs/stance_data/plover_dev.jsonl
 fi
+if [ -f training/runs/stance_data/realnews_dev.jsonl ]; then run realnews-dev training/runs/stance_data/realnews_dev.jsonl; fi
 if [ "${1:-}" = "--test" ]; then
     if [ -f training/data/conll2003/test.txt ]; then run conll-test training/data/conll2003/test.txt; fi
     run stance-test datasets/stance/test.tsv
+    # The real-news test set: its GUM part is committed; the whole set (with the ConfliBERT sentences,
+    # never committed) exists once `training/stance/realnews.py build` has run (datasets/stance/realnews/).
+    run realnews-gum datasets/stance/realnews/gum_test.jsonl
+    if [ -f training/data/realnews/realnews_test.jsonl ]; then run realnews-test training/data/realnews/realnews_test.jsonl; fi
 fi

@@ -49,11 +49,20 @@ def stance(m, key):
     return m["stance"][key]
 
 
+def per_class_f1(m, label):
+    return m["stance"]["per_class"][label]["f1"]
+
+
 def readme_table(r):
-    st = r["stance-test"]
+    st, rn, rg = r["stance-test"], r["realnews-test"], r["realnews-gum"]
     return "\n".join([
         "| task | set | score | report |",
         "|---|---|---|---|",
+        f"| stance | **real-news test** ({rn['coverage']['stance']['total']} sentences of published news: Wikinews and ConfliBERT) | "
+        f"**macro-F1 {f3(stance(rn, 'macro_f1'))}**, neutral F1 {f3(per_class_f1(rn, 'neutral'))}, accuracy {f3(stance(rn, 'accuracy'))}, "
+        f"ECE {f3(stance(rn, 'ece'))} | `realnews-test` |",
+        f"| stance | its Wikinews part alone ({rg['coverage']['stance']['total']} sentences, 12 whole articles) | "
+        f"macro-F1 {f3(stance(rg, 'macro_f1'))}, accuracy {f3(stance(rg, 'accuracy'))} | `realnews-gum` |",
         f"| entities | CoNLL-2003 dev / test | strict F1 {f3(ner(r['conll-dev']))} / {f3(ner(r['conll-test']))} | `conll-dev`, `conll-test` |",
         f"| entities | recent-news fixture (2025-26 names) | strict F1 {f3(ner(r['recent-news']))} | `recent-news` |",
         f"| stance | held-out topics (test, {st['coverage']['stance']['total']} sentences) | macro-F1 {f3(stance(st, 'macro_f1'))}, "
@@ -69,6 +78,10 @@ def card_table(r):
         ("entities, strict micro F1", "CoNLL-2003 dev (eng.testa)", "conll-dev", lambda m: (ner(m), m["bootstrap"]["ner_strict_micro_f1"], of(m["coverage"]["entities"]) + " entities")),
         ("entities, strict micro F1", "CoNLL-2003 test (eng.testb)", "conll-test", lambda m: (ner(m), m["bootstrap"]["ner_strict_micro_f1"], of(m["coverage"]["entities"]) + " entities")),
         ("entities, strict micro F1", "`datasets/ner/recent_news.jsonl` (2025-26 names)", "recent-news", lambda m: (ner(m), m["bootstrap"]["ner_strict_micro_f1"], of(m["coverage"]["entities"]) + " entities")),
+        ("stance, macro-F1", "**real-news test** (`datasets/stance/realnews/`, Wikinews + ConfliBERT)", "realnews-test", lambda m: (stance(m, "macro_f1"), m["bootstrap"]["stance_macro_f1"], of(m["coverage"]["stance"]) + " sentences")),
+        ("stance, neutral F1", "real-news test", "realnews-test", lambda m: (per_class_f1(m, "neutral"), None, of(m["coverage"]["stance"]) + " sentences")),
+        ("stance, macro-F1", "real-news test, Wikinews part (`gum_test.jsonl`, 12 articles)", "realnews-gum", lambda m: (stance(m, "macro_f1"), m["bootstrap"]["stance_macro_f1"], of(m["coverage"]["stance"]) + " sentences")),
+        ("stance, macro-F1", "realnews_dev (a fifth of the ConfliBERT training sentences; selection)", "realnews-dev", lambda m: (stance(m, "macro_f1"), m["bootstrap"]["stance_macro_f1"], of(m["coverage"]["stance"]) + " sentences")),
         ("stance, macro-F1", "`datasets/stance/dev.tsv` (held-out topics: sahel, syria, serbia-kosovo)", "stance-dev", lambda m: (stance(m, "macro_f1"), m["bootstrap"]["stance_macro_f1"], of(m["coverage"]["stance"]) + " sentences")),
         ("stance, macro-F1", "PLOVER GSR held-out 30% (real news sentences; `training/stance/split.py`)", "plover-heldout", lambda m: (stance(m, "macro_f1"), m["bootstrap"]["stance_macro_f1"], of(m["coverage"]["stance"]) + " sentences")),
         ("stance, macro-F1", "`datasets/stance/test.tsv` (held-out topics: sudan, lebanon-hezbollah, south-china-sea, venezuela-guyana)", "stance-test", lambda m: (stance(m, "macro_f1"), m["bootstrap"]["stance_macro_f1"], of(m["coverage"]["stance"]) + " sentences")),
@@ -81,7 +94,7 @@ def card_table(r):
     out = ["| task | set | score | 95% CI (bootstrap over documents) | scored on |", "|---|---|---|---|---|"]
     for task, name, report, get in rows:
         value, c, scored = get(r[report])
-        interval = "" if task.startswith("stance, ECE") else ci(c)  # no bootstrap for ECE
+        interval = "" if task.startswith(("stance, ECE", "stance, neutral")) else ci(c)  # no bootstrap for these
         out.append(f"| {task} | {name} | {value:.4f} | {interval} | {scored} |")
     return "\n".join(out)
 
@@ -98,7 +111,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--write", action="store_true", help="rewrite the tables instead of checking them")
     args = ap.parse_args()
-    names = ["conll-dev", "conll-test", "recent-news", "stance-dev", "stance-test", "plover-heldout"]
+    names = ["conll-dev", "conll-test", "recent-news", "stance-dev", "stance-test", "plover-heldout", "realnews-dev",
+             "realnews-gum", "realnews-test"]
     reports = {n: load(n) for n in names}
     stale = False
     for rel, render in [("README.md", readme_table), ("models/README.md", card_table)]:
