@@ -600,16 +600,9 @@ impl LabelStage {
         let mut order: Vec<&Row> = prepared.rows.iter().collect();
         // Stable: rows of equal length keep document order.
         order.sort_by_key(|r| (doc_of(r), r.len));
-        let mut ranges = Vec::new();
-        let mut start = 0;
-        for i in 1..=order.len() {
-            if i == order.len() || doc_of(order[i]) != doc_of(order[start]) {
-                ranges.push(start..i);
-                start = i;
-            }
-        }
-        for range in ranges {
-            for pass in passes(&order[range], m.pass_pieces) {
+        let per_doc: Vec<&[&Row]> = order.chunk_by(|a, b| doc_of(a) == doc_of(b)).collect();
+        for rows in per_doc {
+            for pass in passes(rows, m.pass_pieces) {
                 m.run_rows(&mut prepared.units, pass)?;
             }
         }
@@ -656,22 +649,16 @@ impl Stage for LabelStage {
             self.score(&mut prepared)?;
             Ok(self.decode(&prepared))
         };
-        // Slices are cut from each document alone (its own first sentence,
-        // every MAX_SENTENCES_IN_FLIGHT sentences), so that neither rows nor
-        // passes depend on the batch; scores for one slice are held at once,
-        // which bounds memory for a huge document.
-        let mut slices: Vec<&[SentenceRef]> = Vec::new();
-        let mut rest = sentences.as_slice();
-        while let Some(&(doc, _, _)) = rest.first() {
-            let n = rest.iter().take_while(|r| r.0 == doc).count();
-            let (this, tail) = rest.split_at(n);
-            slices.extend(this.chunks(MAX_SENTENCES_IN_FLIGHT));
-            rest = tail;
-        }
         if sentences.len() <= MAX_SENTENCES_IN_FLIGHT {
             // Ordinary batches: one call, whose passes are per document anyway.
             return if sentences.is_empty() { Ok(Vec::new()) } else { slice_predictions(&sentences) };
         }
+        // Slices are cut from each document alone (its own first sentence,
+        // every MAX_SENTENCES_IN_FLIGHT sentences), so that neither rows nor
+        // passes depend on the batch; scores for one slice are held at once,
+        // which bounds memory for a huge document.
+        let slices: Vec<&[SentenceRef]> =
+            sentences.chunk_by(|a, b| a.0 == b.0).flat_map(|doc| doc.chunks(MAX_SENTENCES_IN_FLIGHT)).collect();
         // A huge document is a batch of its own, so the other workers would
         // idle: its slices go to the same rayon pool (each worker uses its
         // own session, single-threaded, so nothing is oversubscribed). The

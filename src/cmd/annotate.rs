@@ -433,17 +433,19 @@ fn no_documents_message(inputs: &[Input], skipped: u64, ignored_files: u64) -> S
         notes.push(format!("{skipped} skipped for errors"));
     }
     if ignored_files > 0 {
-        notes.push(format!("{ignored_files} {} in folders ignored for {} extension", plural(ignored_files, "file"), if ignored_files == 1 { "its" } else { "their" }));
+        notes.push(ignored_phrase(ignored_files));
     }
     notes.push("supported: .txt, .jsonl, .ndjson, .csv in folders; --format to force one on files given by name".to_string());
     format!("no documents were read from {}; nothing to annotate ({})", names.join(", "), notes.join("; "))
 }
 
-fn plural(n: u64, word: &str) -> String {
+/// "N files in folders ignored for their extension", as the summary and the
+/// no-documents warning both say it.
+fn ignored_phrase(n: u64) -> String {
     if n == 1 {
-        word.to_string()
+        "1 file in folders ignored for its extension".to_string()
     } else {
-        format!("{word}s")
+        format!("{n} files in folders ignored for their extension")
     }
 }
 
@@ -455,8 +457,13 @@ struct ErrorsCsv {
 
 impl ErrorsCsv {
     fn create(path: &Path, append: bool) -> anyhow::Result<ErrorsCsv> {
-        let cannot = || format!("cannot write the --errors file {}", path.display());
-        let f = std::fs::OpenOptions::new().create(true).write(true).append(append).truncate(!append).open(path).with_context(cannot)?;
+        let f = std::fs::OpenOptions::new()
+            .create(true)
+            .write(true)
+            .append(append)
+            .truncate(!append)
+            .open(path)
+            .with_context(|| Self::cannot(path))?;
         let mut w = ErrorsCsv { csv: csv::Writer::from_writer(BufWriter::new(f)), path: path.to_path_buf() };
         if !append {
             w.write_record(["severity", "doc_id", "path", "line", "message"])?;
@@ -471,11 +478,15 @@ impl ErrorsCsv {
     }
 
     fn write_record(&mut self, record: [&str; 5]) -> anyhow::Result<()> {
-        self.csv.write_record(record).with_context(|| format!("cannot write the --errors file {}", self.path.display()))
+        self.csv.write_record(record).with_context(|| Self::cannot(&self.path))
     }
 
     fn flush(&mut self) -> anyhow::Result<()> {
-        self.csv.flush().with_context(|| format!("cannot write the --errors file {}", self.path.display()))
+        self.csv.flush().with_context(|| Self::cannot(&self.path))
+    }
+
+    fn cannot(path: &Path) -> String {
+        format!("cannot write the --errors file {}", path.display())
     }
 }
 
@@ -520,7 +531,7 @@ fn summary(t: &Tally, ignored_files: u64, elapsed: Duration) -> String {
     // but a corpus of .htm files next to .txt ones should not lose them unseen.
     let ignored = match ignored_files {
         0 => String::new(),
-        n => format!(", {n} {} in folders ignored for {} extension", plural(n, "file"), if n == 1 { "its" } else { "their" }),
+        n => format!(", {}", ignored_phrase(n)),
     };
     format!(
         "detente: {} documents, {} sentences, {} entities, {} errors (skipped), {} warnings{ignored}; {} words in {:.2} s ({:.0} words/s)",

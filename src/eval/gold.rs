@@ -333,6 +333,11 @@ fn actor_list(path: &Path, line: u64, cell: &str) -> Result<Vec<GoldActor>> {
     }
     let v: Value = serde_json::from_str(cell)
         .map_err(|e| parse_err(path, line, format!("`entities` is not JSON ({e}); expected [{{\"text\": ..., \"role\": ...}}]")))?;
+    actors_of(path, line, &v)
+}
+
+/// `entities` as JSON: an array of `{"text", "role"}` objects.
+fn actors_of(path: &Path, line: u64, v: &Value) -> Result<Vec<GoldActor>> {
     let Value::Array(items) = v else {
         return Err(parse_err(path, line, "`entities` must be a JSON array"));
     };
@@ -485,7 +490,7 @@ fn read_stance_jsonl(path: &Path, content: &str) -> Result<Vec<GoldDoc>> {
         };
         let mut actors = match o.get("entities") {
             None | Some(Value::Null) => Vec::new(),
-            Some(e) => actor_list(path, line, &e.to_string())?,
+            Some(e) => actors_of(path, line, e)?,
         };
         for name in names("source")? {
             actors.push(GoldActor { text: name, role: "source".into() });

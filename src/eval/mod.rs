@@ -176,6 +176,11 @@ pub struct BootstrapSummary {
 /// The tasks an error can belong to, in the order the report lists them.
 pub const TASKS: [&str; 3] = ["stance", "entities", "roles"];
 
+/// The position of `task` in [`TASKS`] (`TASKS.len()` for anything else).
+pub fn task_rank(task: &str) -> usize {
+    TASKS.iter().position(|t| *t == task).unwrap_or(TASKS.len())
+}
+
 /// One error for `errors.csv`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ErrorItem {
@@ -387,7 +392,6 @@ pub fn evaluate(gold: &Gold, preds: &Predictions, opts: &Options) -> Evaluation 
     let mut errors: Vec<ErrorItem> = Vec::new();
     let mut tally = NerTally::default();
     let mut stance_items: Vec<StanceItem> = Vec::new();
-    let mut roles = RoleScores::default();
     let mut text_index = TextIndex::new(preds);
 
     let mut cov = Coverage::default();
@@ -520,7 +524,7 @@ pub fn evaluate(gold: &Gold, preds: &Predictions, opts: &Options) -> Evaluation 
                     None => align.roles_unaligned += 1,
                     Some(pe) => {
                         let predicted = pe.role.clone().unwrap_or_else(|| "none".into());
-                        score_role(&mut roles, &mut units[ui], &mut errors, &doc_id, pe, &gold_role, &predicted, pdoc);
+                        score_role(&mut units[ui], &mut errors, &doc_id, pe, &gold_role, &predicted, pdoc);
                     }
                 }
             }
@@ -614,7 +618,7 @@ pub fn evaluate(gold: &Gold, preds: &Predictions, opts: &Options) -> Evaluation 
                     Some((i, pe)) => {
                         used.insert(i);
                         let predicted = pe.role.clone().unwrap_or_else(|| "none".into());
-                        score_role(&mut roles, &mut units[ui], &mut errors, &pd.id, pe, &a.role, &predicted, Some(pd));
+                        score_role(&mut units[ui], &mut errors, &pd.id, pe, &a.role, &predicted, Some(pd));
                     }
                 }
             }
@@ -624,7 +628,9 @@ pub fn evaluate(gold: &Gold, preds: &Predictions, opts: &Options) -> Evaluation 
         }
     }
 
-    roles.accuracy = metrics::ratio(roles.correct, roles.n);
+    // Role totals are the sum of the per-document counts the bootstrap uses.
+    let (correct, n) = units.iter().fold((0, 0), |(c, n), u| (c + u.roles[0], n + u.roles[1]));
+    let roles = RoleScores { n, correct, accuracy: metrics::ratio(correct, n) };
     cov.stance = Count { scored: stance_items.len() as u64, total: align.stance_gold };
     cov.roles = Count { scored: roles.n, total: align.roles_gold };
     if align.gold_documents_without_predictions > 0 && !preds.docs.is_empty() {
@@ -659,7 +665,6 @@ pub fn evaluate(gold: &Gold, preds: &Predictions, opts: &Options) -> Evaluation 
 
     // By task, then most confident first; ties (and errors without a
     // confidence, last) keep document order.
-    let task_rank = |t: &str| TASKS.iter().position(|x| *x == t).unwrap_or(TASKS.len());
     errors.sort_by(|a, b| {
         task_rank(a.task).cmp(&task_rank(b.task)).then_with(|| match (a.confidence, b.confidence) {
             (Some(x), Some(y)) => y.total_cmp(&x),
@@ -726,9 +731,7 @@ fn id_hint(gold: &Gold, preds: &Predictions) -> Option<String> {
     ))
 }
 
-#[allow(clippy::too_many_arguments)]
 fn score_role(
-    roles: &mut RoleScores,
     unit: &mut Unit,
     errors: &mut Vec<ErrorItem>,
     doc_id: &str,
@@ -737,10 +740,8 @@ fn score_role(
     predicted: &str,
     pdoc: Option<&PredDoc>,
 ) {
-    roles.n += 1;
     unit.roles[1] += 1;
     if gold_role == predicted {
-        roles.correct += 1;
         unit.roles[0] += 1;
     } else {
         errors.push(ErrorItem {

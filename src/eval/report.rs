@@ -10,7 +10,7 @@ use std::io::{self, Write};
 use std::path::Path;
 
 use super::metrics::{Bin, Ci, ModeScores, Prf};
-use super::{Count, ErrorItem, Evaluation, TASKS};
+use super::{task_rank, Count, ErrorItem, Evaluation, TASKS};
 
 /// Escapes text for HTML element content and attribute values alike.
 pub fn esc(s: &str) -> String {
@@ -127,7 +127,7 @@ pub fn write_errors(e: &Evaluation, w: impl Write, max: usize) -> io::Result<usi
     let mut n = 0;
     let mut per_task = [0usize; TASKS.len() + 1];
     for er in &e.errors {
-        let t = TASKS.iter().position(|t| *t == er.task).unwrap_or(TASKS.len());
+        let t = task_rank(er.task);
         if per_task[t] >= max {
             continue;
         }
