@@ -21,10 +21,9 @@ fn sample_docs() -> Vec<Document> {
     paths
         .into_iter()
         .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .map(|p| Document {
-            id: p.file_name().unwrap().to_string_lossy().into_owned(),
-            text: std::fs::read_to_string(&p).unwrap(),
-            origin: Origin { path: Some(p), line: None },
+        .map(|p| {
+            let id = p.file_name().unwrap().to_string_lossy().into_owned();
+            Document::new(id, std::fs::read_to_string(&p).unwrap(), Origin { path: Some(p), line: None })
         })
         .collect()
 }

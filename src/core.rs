@@ -109,6 +109,102 @@ pub struct Document {
     pub id: String,
     pub text: String,
     pub origin: Origin,
+    /// The publication day (`YYYY-MM-DD`, validated by [`parse_day`]), when
+    /// the input gives one: office holders are coded as of this day.
+    pub date: Option<String>,
+}
+
+impl Document {
+    pub fn new(id: impl Into<String>, text: impl Into<String>, origin: Origin) -> Self {
+        Document { id: id.into(), text: text.into(), origin, date: None }
+    }
+}
+
+/// The ISO day at the start of `s` (`2026-11-30`, `2026-11-30T08:15:00Z`,
+/// `2026-11-30 08:15`, or the compact `20261130` of GDELT), if it is a real
+/// calendar day.
+pub fn parse_day(s: &str) -> Option<String> {
+    let s = s.trim();
+    let b = s.as_bytes();
+    let digits = |r: std::ops::Range<usize>| b.get(r.clone()).filter(|d| d.iter().all(u8::is_ascii_digit)).map(|_| &s[r]);
+    let (y, m, d, rest) = if b.len() >= 10 && b[4] == b'-' && b[7] == b'-' {
+        (digits(0..4)?, digits(5..7)?, digits(8..10)?, &s[10..])
+    } else if b.len() == 8 {
+        (digits(0..4)?, digits(4..6)?, digits(6..8)?, "")
+    } else {
+        return None;
+    };
+    // A time may follow a full date, nothing else.
+    if !(rest.is_empty() || rest.starts_with('T') || rest.starts_with(' ')) {
+        return None;
+    }
+    let (year, month, day): (u32, u32, u32) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    (year >= 1000 && (1..=days).contains(&day)).then(|| format!("{y}-{m}-{d}"))
+}
+
+/// A CAMEO-style actor code: a primary actor (an ISO 3166-1 alpha-3 country,
+/// or `IGO`/`NGO`/`IMG`/`MNC` followed by an organisation code) and zero or
+/// more three-letter role codes (`IRN`, `IRNGOV`, `USAMIL`, `IGONAT`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ActorCode(String);
+
+impl ActorCode {
+    /// Prefixes whose primary actor is six letters: the sector and the organisation.
+    const ORGANISATIONS: [&'static str; 4] = ["IGO", "NGO", "IMG", "MNC"];
+
+    /// Accepts upper-case ASCII letters in groups of three.
+    pub fn parse(s: &str) -> Option<ActorCode> {
+        let ok = !s.is_empty() && s.len().is_multiple_of(3) && s.bytes().all(|b| b.is_ascii_uppercase());
+        ok.then(|| ActorCode(s.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The length of the primary actor: 3 for a country, 6 for an
+    /// organisation with its code (a bare `IGO` is 3).
+    fn primary_len(&self) -> usize {
+        if self.0.len() >= 6 && Self::ORGANISATIONS.contains(&&self.0[..3]) {
+            6
+        } else {
+            3
+        }
+    }
+
+    /// The actor without roles: `IRNGOV` → `IRN`, `IGONATMIL` → `IGONAT`.
+    pub fn primary(&self) -> &str {
+        &self.0[..self.primary_len()]
+    }
+
+    /// Whether the code names no role, so one may be added.
+    pub fn is_primary_only(&self) -> bool {
+        self.0.len() == self.primary_len()
+    }
+
+    /// The code with `role` appended when it has none yet (a capital's
+    /// `IRNGOV` stays as it is).
+    pub fn with_role(&self, role: &ActorCode) -> ActorCode {
+        if self.is_primary_only() {
+            ActorCode(format!("{}{}", self.0, role.0))
+        } else {
+            self.clone()
+        }
+    }
+}
+
+impl fmt::Display for ActorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
 }
 
 /// Named-entity types, in the CoNLL-2003 scheme.
@@ -242,6 +338,8 @@ pub struct Entity {
     pub role: Option<Role>,
     /// The stance this entity carries in its sentence, when attributed.
     pub stance: Option<StanceProbs>,
+    /// The political actor the mention stands for, when known.
+    pub actor: Option<ActorCode>,
 }
 
 /// A sentence of a document, with whatever the stages have added to it.
@@ -324,6 +422,44 @@ mod tests {
         assert_eq!(p.best(), (Stance::Threatening, 0.7));
         let p = StanceProbs([0.5, 0.1, 0.4]);
         assert_eq!(p.best().0, Stance::Conciliatory);
+    }
+
+    #[test]
+    fn days_are_read_from_dates_and_timestamps() {
+        for (input, want) in [
+            ("2026-11-30", Some("2026-11-30")),
+            ("2026-11-30T08:15:00Z", Some("2026-11-30")),
+            (" 2026-11-30 08:15 ", Some("2026-11-30")),
+            ("20261130", Some("2026-11-30")),
+            ("2024-02-29", Some("2024-02-29")),
+            ("2025-02-29", None),
+            ("1900-02-29", None),
+            ("2026-13-01", None),
+            ("2026-11-31", None),
+            ("2026-11-30x", None),
+            ("30/11/2026", None),
+            ("2026-1-5", None),
+            ("", None),
+            ("yesterday", None),
+        ] {
+            assert_eq!(parse_day(input).as_deref(), want, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn actor_codes_split_into_primary_and_roles() {
+        for (code, primary, bare) in
+            [("IRN", "IRN", true), ("IRNGOV", "IRN", false), ("IGONAT", "IGONAT", true), ("IGONATMIL", "IGONAT", false), ("IGO", "IGO", true)]
+        {
+            let c = ActorCode::parse(code).unwrap();
+            assert_eq!((c.primary(), c.is_primary_only()), (primary, bare), "{code}");
+        }
+        let gov = ActorCode::parse("GOV").unwrap();
+        assert_eq!(ActorCode::parse("IRN").unwrap().with_role(&gov).as_str(), "IRNGOV");
+        assert_eq!(ActorCode::parse("IRNMIL").unwrap().with_role(&gov).as_str(), "IRNMIL");
+        for bad in ["", "IR", "irn", "IRNG", "IRN GOV", "ÜSA"] {
+            assert_eq!(ActorCode::parse(bad), None, "{bad:?}");
+        }
     }
 
     #[test]

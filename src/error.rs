@@ -27,6 +27,8 @@ pub enum InputError {
     MissingColumn { column: String, found: String },
     #[error("CSV record has {found} fields, but `{column}` is field {wanted}")]
     ShortRecord { column: String, wanted: usize, found: usize },
+    #[error("field `{field}` is not a date (`{value}`; expected YYYY-MM-DD, optionally with a time); date left empty")]
+    BadDate { field: String, value: String },
     #[error("malformed CSV: {message}")]
     Csv { message: String },
     #[error("unsupported file type (expected .txt, .jsonl or .csv; use --format to force one)")]

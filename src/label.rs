@@ -682,6 +682,7 @@ impl Stage for LabelStage {
                     role,
                     // An entity carries the stance of the statement it takes part in.
                     stance: role.and(p.stance),
+                    actor: None,
                 })
                 .collect();
         }

@@ -2,9 +2,11 @@
 //! conciliatory or threatening toward whom.
 //!
 //! The stages run in this order over batches of documents: [`split`]
-//! (sentences), then the model stages, then [`write`] (the review CSV).
+//! (sentences), then the model stage ([`label`]: entities, stance, roles),
+//! then [`actors`] (actor codes), then [`write`] (the review CSV).
 //! [`core`] owns the data model that all of them share.
 
+pub mod actors;
 pub mod core;
 pub mod engine;
 pub mod error;
@@ -13,4 +15,5 @@ pub mod label;
 pub mod pipeline;
 pub mod read;
 pub mod split;
+pub mod summarize;
 pub mod write;

@@ -25,6 +25,7 @@ struct Cli {
 enum Command {
     Annotate(cmd::annotate::Args),
     Eval(cmd::eval::Args),
+    Summarize(cmd::summarize::Args),
 }
 
 fn main() -> ExitCode {
@@ -32,6 +33,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Annotate(args) => cmd::annotate::run(&args),
         Command::Eval(args) => cmd::eval::run(&args),
+        Command::Summarize(args) => cmd::summarize::run(&args),
     };
     match result {
         Ok(code) => code,

@@ -295,7 +295,7 @@ mod tests {
     use crate::core::Origin;
 
     fn doc(id: &str, text: &str) -> Item {
-        Item::Doc(Document { id: id.into(), text: text.into(), origin: Origin { path: None, line: None } })
+        Item::Doc(Document::new(id, text, Origin { path: None, line: None }))
     }
 
     /// A stage that fails on any batch containing a document whose text

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-use crate::core::{Document, Origin};
+use crate::core::{parse_day, Document, Origin};
 use crate::error::{InputError, Problem};
 
 /// The document formats we read.
@@ -61,6 +61,11 @@ impl Input {
 pub struct ReadSettings {
     pub id_field: String,
     pub text_field: String,
+    /// JSONL field or CSV column with the publication date.
+    pub date_field: String,
+    /// The user named `date_field`, so a document without it is reported;
+    /// the default field is used only where it exists.
+    pub date_field_required: bool,
     /// Forces a format for files given by name (folders still go by extension).
     pub format: Option<Format>,
     /// Documents larger than this are skipped with an error.
@@ -72,6 +77,8 @@ impl Default for ReadSettings {
         ReadSettings {
             id_field: "id".into(),
             text_field: "text".into(),
+            date_field: "date".into(),
+            date_field_required: false,
             format: None,
             max_doc_bytes: 256 * 1024 * 1024,
         }
@@ -435,16 +442,36 @@ fn decode(mut bytes: Vec<u8>) -> (String, Option<InputError>) {
 }
 
 /// Items for one decoded document: its warnings first, then the document.
-fn finish_doc(id: String, text: String, warning: Option<InputError>, origin: Origin) -> Vec<Item> {
+fn finish_doc(id: String, text: String, warnings: Vec<InputError>, origin: Origin, date: Option<String>) -> Vec<Item> {
     let mut items = Vec::with_capacity(2);
-    if let Some(w) = warning {
+    for w in warnings {
         items.push(Item::Problem(Problem::warning(origin.clone(), Some(id.clone()), w)));
     }
     if text.trim().is_empty() {
         items.push(Item::Problem(Problem::warning(origin.clone(), Some(id.clone()), InputError::Empty)));
     }
-    items.push(Item::Doc(Document { id, text, origin }));
+    items.push(Item::Doc(Document { id, text, origin, date }));
     items
+}
+
+/// The document's day from its date field's raw value (`None`: the field is
+/// absent); a value that is not a day is a warning and leaves the date empty,
+/// so the document is still annotated.
+fn read_date(raw: Option<&str>, settings: &ReadSettings, warnings: &mut Vec<InputError>) -> Option<String> {
+    match raw.map(str::trim) {
+        None if settings.date_field_required => {
+            warnings.push(InputError::MissingField { field: settings.date_field.clone() });
+            None
+        }
+        None | Some("") => None,
+        Some(value) => {
+            let day = parse_day(value);
+            if day.is_none() {
+                warnings.push(InputError::BadDate { field: settings.date_field.clone(), value: value.chars().take(40).collect() });
+            }
+            day
+        }
+    }
 }
 
 fn read_txt_items(src: &Source, settings: &ReadSettings, counter: &AtomicU64) -> Vec<Item> {
@@ -473,7 +500,7 @@ fn read_txt_items(src: &Source, settings: &ReadSettings, counter: &AtomicU64) ->
         return err(InputError::Binary);
     }
     let (text, warning) = decode(bytes);
-    finish_doc(id, text, warning, origin)
+    finish_doc(id, text, warning.into_iter().collect(), origin, None)
 }
 
 struct JsonlReader {
@@ -540,7 +567,14 @@ impl JsonlReader {
                 return vec![Item::Problem(Problem::error(origin, named.then_some(id), e))];
             }
         };
-        finish_doc(id, text, utf8_warning, origin)
+        let mut warnings: Vec<InputError> = utf8_warning.into_iter().collect();
+        let raw_date = match obj.get(&self.settings.date_field) {
+            None | Some(serde_json::Value::Null) => None,
+            Some(serde_json::Value::String(s)) => Some(s.clone()),
+            Some(other) => Some(other.to_string()),
+        };
+        let date = read_date(raw_date.as_deref(), &self.settings, &mut warnings);
+        finish_doc(id, text, warnings, origin, date)
     }
 }
 
@@ -598,7 +632,8 @@ struct CsvReader {
     path: PathBuf,
     settings: Arc<ReadSettings>,
     counter: Arc<AtomicU64>,
-    columns: Option<(Option<usize>, usize)>,
+    /// The id, text and date columns.
+    columns: Option<(Option<usize>, usize, Option<usize>)>,
     record: csv::ByteRecord,
     last_pos: u64,
     started: bool,
@@ -626,10 +661,10 @@ impl CsvReader {
     }
 
     /// Finds the id and text columns; a file without a text column is one error.
-    fn header(&mut self) -> Result<(), Item> {
+    fn header(&mut self) -> Result<(), Box<Problem>> {
         let headers = match self.inner.byte_headers() {
             Ok(h) => h.clone(),
-            Err(e) => return Err(self.csv_problem(e)),
+            Err(e) => return Err(Box::new(self.csv_problem(e))),
         };
         let names: Vec<String> = headers
             .iter()
@@ -642,16 +677,16 @@ impl CsvReader {
         let find = |name: &str| names.iter().position(|n| n == name);
         let Some(text) = find(&self.settings.text_field) else {
             let e = InputError::MissingColumn { column: self.settings.text_field.clone(), found: names.join(",") };
-            return Err(Item::Problem(Problem::error(self.origin(Some(1)), None, e)));
+            return Err(Box::new(Problem::error(self.origin(Some(1)), None, e)));
         };
-        self.columns = Some((find(&self.settings.id_field), text));
+        self.columns = Some((find(&self.settings.id_field), text, find(&self.settings.date_field)));
         Ok(())
     }
 
-    fn csv_problem(&self, e: csv::Error) -> Item {
+    fn csv_problem(&self, e: csv::Error) -> Problem {
         let line = e.position().map(|p| p.line());
         let e = InputError::Csv { message: e.to_string() };
-        Item::Problem(Problem::error(self.origin(line), None, e))
+        Problem::error(self.origin(line), None, e)
     }
 }
 
@@ -664,12 +699,12 @@ impl Iterator for CsvReader {
         }
         if !self.started {
             self.started = true;
-            if let Err(item) = self.header() {
+            if let Err(problem) = self.header() {
                 self.done = true;
-                return Some(vec![item]);
+                return Some(vec![Item::Problem(*problem)]);
             }
         }
-        let (id_col, text_col) = self.columns.expect("header read");
+        let (id_col, text_col, date_col) = self.columns.expect("header read");
         match self.inner.read_byte_record(&mut self.record) {
             Ok(false) => {
                 self.done = true;
@@ -710,7 +745,10 @@ impl Iterator for CsvReader {
                     return Some(vec![Item::Problem(Problem::error(origin, Some(id), e))]);
                 }
                 let (text, warning) = decode(text.to_vec());
-                Some(finish_doc(id, text, warning, origin))
+                let mut warnings: Vec<InputError> = warning.into_iter().collect();
+                let raw_date = date_col.and_then(|c| self.record.get(c)).map(String::from_utf8_lossy);
+                let date = read_date(raw_date.as_deref(), &self.settings, &mut warnings);
+                Some(finish_doc(id, text, warnings, origin, date))
             }
             Err(e) => {
                 // The csv crate recovers after a malformed record, except for
@@ -718,7 +756,7 @@ impl Iterator for CsvReader {
                 if matches!(e.kind(), csv::ErrorKind::Io(_)) {
                     self.done = true;
                 }
-                Some(vec![self.csv_problem(e)])
+                Some(vec![Item::Problem(self.csv_problem(e))])
             }
         }
     }

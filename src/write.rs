@@ -9,7 +9,7 @@ use std::io::{self, Write};
 use crate::core::{Annotated, StanceProbs};
 
 /// The CSV contract's columns, in order.
-pub const HEADER: [&str; 12] = [
+pub const HEADER: [&str; 14] = [
     "doc_id",
     "sentence",
     "kind",
@@ -22,6 +22,8 @@ pub const HEADER: [&str; 12] = [
     "p_conciliatory",
     "p_threatening",
     "p_neutral",
+    "actor",
+    "date",
 ];
 
 /// Converts byte offsets to character offsets while walking forward through a
@@ -92,6 +94,7 @@ impl<W: Write> CsvWriter<W> {
         let text = a.doc.text.as_str();
         let mut cursor = CharCursor::default();
         let doc_id = self.text_cell(&a.doc.id);
+        let date = a.doc.date.as_deref().unwrap_or("");
         for (i, s) in a.sentences.iter().enumerate() {
             let start = cursor.at(text, s.span.start);
             // Entities lie inside the sentence and in order, so a copy of the
@@ -128,6 +131,8 @@ impl<W: Write> CsvWriter<W> {
                     &p[0],
                     &p[1],
                     &p[2],
+                    "",
+                    date,
                 ])
                 .map_err(into_io)?;
             for (e, (es, ee)) in s.entities.iter().zip(entity_offsets) {
@@ -147,6 +152,8 @@ impl<W: Write> CsvWriter<W> {
                         &ep[0],
                         &ep[1],
                         &ep[2],
+                        e.actor.as_ref().map_or("", |c| c.as_str()),
+                        date,
                     ])
                     .map_err(into_io)?;
             }
@@ -188,10 +195,10 @@ fn into_io(e: csv::Error) -> io::Error {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::{Document, Entity, EntityKind, Origin, Role, Sentence, Span};
+    use crate::core::{ActorCode, Document, Entity, EntityKind, Origin, Role, Sentence, Span};
 
     fn annotated(text: &str) -> Annotated {
-        Annotated::new(Document { id: "d1".into(), text: text.into(), origin: Origin { path: None, line: None } })
+        Annotated::new(Document::new("d1", text, Origin { path: None, line: None }))
     }
 
     fn write(a: &Annotated, neutralise: bool) -> String {
@@ -216,6 +223,7 @@ mod tests {
     fn rows_follow_the_contract() {
         let text = "Erdoğan spoke. “Iran” replied.";
         let mut a = annotated(text);
+        a.doc.date = Some("2026-11-30".into());
         let s1 = Span::new(0, text.find(" “").unwrap());
         let s2_start = text.find('“').unwrap();
         let s2 = Span::new(s2_start, text.len());
@@ -229,14 +237,15 @@ mod tests {
             confidence: 0.98766,
             role: Some(Role::Source),
             stance: Some(StanceProbs([0.1, 0.7, 0.2])),
+            actor: ActorCode::parse("IRN"),
         });
         a.sentences = vec![Sentence::new(s1), sent2];
         let csv = write(&a, true);
         let lines: Vec<&str> = csv.lines().collect();
         assert_eq!(lines[0], HEADER.join(","));
-        assert_eq!(lines[1], "d1,0,sentence,0,14,Erdoğan spoke.,,,,,,");
-        assert_eq!(lines[2], "d1,1,sentence,15,30,“Iran” replied.,threatening,0.7000,,0.1000,0.7000,0.2000");
-        assert_eq!(lines[3], "d1,1,entity,16,20,Iran,LOC,0.9877,source,0.1000,0.7000,0.2000");
+        assert_eq!(lines[1], "d1,0,sentence,0,14,Erdoğan spoke.,,,,,,,,2026-11-30");
+        assert_eq!(lines[2], "d1,1,sentence,15,30,“Iran” replied.,threatening,0.7000,,0.1000,0.7000,0.2000,,2026-11-30");
+        assert_eq!(lines[3], "d1,1,entity,16,20,Iran,LOC,0.9877,source,0.1000,0.7000,0.2000,IRN,2026-11-30");
         assert_eq!(lines.len(), 4);
         // Character offsets slice the text as Python would.
         let chars: Vec<char> = text.chars().collect();

@@ -9,7 +9,7 @@ use std::process::{Command, Output, Stdio};
 
 mod common;
 
-const HEADER: &str = "doc_id,sentence,kind,start,end,text,label,confidence,role,p_conciliatory,p_threatening,p_neutral";
+const HEADER: &str = "doc_id,sentence,kind,start,end,text,label,confidence,role,p_conciliatory,p_threatening,p_neutral,actor,date";
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/corpus")
@@ -48,7 +48,7 @@ fn parse(csv_text: &[u8]) -> Vec<Row> {
     rd.records()
         .map(|r| {
             let r = r.expect("valid CSV record");
-            assert_eq!(r.len(), 12, "every row has 12 fields");
+            assert_eq!(r.len(), 14, "every row has 14 fields");
             Row {
                 doc_id: r[0].to_string(),
                 sentence: r[1].parse().unwrap(),

@@ -55,13 +55,13 @@ proptest! {
     #[test]
     fn csv_round_trips_with_character_offsets(text in newsy_text(), id in "\\PC{0,12}", raw in any::<bool>()) {
         let spans = SentenceSplitter::new().split(&text);
-        let mut a = Annotated::new(Document { id: id.clone(), text: text.clone(), origin: Origin { path: None, line: None } });
+        let mut a = Annotated::new(Document::new(id.clone(), text.clone(), Origin { path: None, line: None }));
         a.sentences = spans.iter().map(|&s| {
             let mut sent = Sentence::new(s);
             // An entity on the sentence's first character, to exercise entity rows too.
             let first = text[s].chars().next().unwrap();
             let e = Span::new(s.start, s.start + first.len_utf8());
-            sent.entities.push(Entity { span: e, kind: EntityKind::Misc, confidence: 0.5, role: Some(Role::Other), stance: Some(StanceProbs([0.2, 0.3, 0.5])) });
+            sent.entities.push(Entity { span: e, kind: EntityKind::Misc, confidence: 0.5, role: Some(Role::Other), stance: Some(StanceProbs([0.2, 0.3, 0.5])), actor: None });
             sent.stance = Some(StanceProbs([0.2, 0.3, 0.5]));
             sent
         }).collect();

@@ -43,3 +43,7 @@ if [ "${1:-}" = "--test" ]; then
     run realnews-gum datasets/stance/realnews/gum_test.jsonl
     if [ -f training/data/realnews/realnews_test.jsonl ]; then run realnews-test training/data/realnews/realnews_test.jsonl; fi
 fi
+# Actor codes, event roles and dyads (GUM Wikinews mentions; the PLOVER records).
+if [ -d ../shared/data/plover_gsr ] || [ -d /work/shared/data/plover_gsr ]; then
+    python3 training/actors/eval_actors.py --binary "$bin" --out reports
+fi

@@ -55,6 +55,7 @@ def per_class_f1(m, label):
 
 def readme_table(r):
     st, rn, rg = r["stance-test"], r["realnews-test"], r["realnews-gum"]
+    pl, aw = r["actors-plover"], r["actors-wikinews"]
     return "\n".join([
         "| task | set | score | report |",
         "|---|---|---|---|",
@@ -70,6 +71,17 @@ def readme_table(r):
         f"| stance | held-out PLOVER news sentences ({r['plover-heldout']['coverage']['stance']['total']}) | "
         f"macro-F1 {f3(stance(r['plover-heldout'], 'macro_f1'))} | `plover-heldout` |",
         f"| roles | held-out topics (test) | accuracy {f3(st['roles']['accuracy'])} on {of(st['coverage']['roles'])} gold roles | `stance-test` |",
+        f"| roles | PLOVER records, all / held out of training | accuracy {f3(pl['all.role_accuracy'])} / {f3(pl['heldout.role_accuracy'])} "
+        f"on {pl['all.role_mentions']} / {pl['heldout.role_mentions']} marked actors found | `actors-plover` |",
+        f"| dyads | PLOVER records, country level, all / held out | recall {f3(pl['all.dyad_recall'])} / {f3(pl['heldout.dyad_recall'])} "
+        f"(precision {f3(pl['all.dyad_precision'])} / {f3(pl['heldout.dyad_precision'])}); dictionary-only baseline "
+        f"{f3(pl['all.baseline_dyad_recall'])} / {f3(pl['heldout.baseline_dyad_recall'])} "
+        f"({f3(pl['all.baseline_dyad_precision'])} / {f3(pl['heldout.baseline_dyad_precision'])}) | `actors-plover` |",
+        f"| actors | **GUM Wikinews mentions** ({aw['mentions']}, `datasets/actors/gold_wikinews.jsonl`) | "
+        f"accuracy {f3(aw['actor_accuracy'])} on the {aw['mentions_found']} the entity model finds (with role codes {f3(aw['actor_accuracy_with_roles'])}) "
+        f"| `actors-wikinews` |",
+        f"| actors | PLOVER marked actors, country level | accuracy {f3(pl['all.actor_accuracy'])} on {f3(pl['all.mention_coverage'])} "
+        f"of {pl['all.mentions']} that get a code | `actors-plover` |",
     ])
 
 
@@ -126,7 +138,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--write", action="store_true", help="rewrite the tables instead of checking them")
     args = ap.parse_args()
-    names = ["conll-dev", "conll-test", "recent-news", "stance-dev", "stance-test", "plover-heldout", "realnews-dev",
+    names = ["conll-dev", "conll-test", "recent-news", "stance-dev", "stance-test", "plover-heldout", "realnews-dev", "actors-plover", "actors-wikinews",
              "realnews-gum", "realnews-test"]
     reports = {n: load(n) for n in names}
     stale = False

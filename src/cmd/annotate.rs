@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use detente::actors::{ActorStage, Dictionary, EventRoleStage};
 use detente::core::count_words;
 use detente::error::{InputError, Problem, Severity};
 use detente::label::LabelStage;
@@ -32,8 +33,10 @@ use super::{Output, EXIT_SKIPPED};
 ///
 /// The CSV has one row per sentence, then one per entity in it. Columns:
 /// doc_id, sentence, kind, start, end, text, label, confidence, role,
-/// p_conciliatory, p_threatening, p_neutral. Offsets are in Unicode
-/// characters (code points), end exclusive.
+/// p_conciliatory, p_threatening, p_neutral, actor, date. Offsets are in
+/// Unicode characters (code points), end exclusive. `actor` is the CAMEO-style
+/// code of the political actor an entity stands for (IRN, IRNGOV, IGONAT),
+/// empty when it is none or unknown; `date` is the document's day.
 ///
 /// Exit status: 0 when every document was processed, 1 when some were
 /// skipped (the output is complete for the rest) or when no document was
@@ -66,6 +69,18 @@ pub struct Args {
     /// JSONL field or CSV column holding the document text.
     #[arg(long, default_value = "text", value_name = "NAME")]
     pub text_field: String,
+
+    /// JSONL field or CSV column with the document's date (YYYY-MM-DD, or a
+    /// timestamp that starts with one), written to the `date` column and used
+    /// to code office holders as of that day [default: `date`, where present].
+    #[arg(long, value_name = "NAME")]
+    pub date_field: Option<String>,
+
+    /// Add or override actor dictionary entries from FILE (TSV: name, code,
+    /// kind, valid_from, valid_until, source; the format of the tables in
+    /// datasets/actors/). May be given more than once; later files win.
+    #[arg(long, value_name = "FILE")]
+    pub actors: Vec<PathBuf>,
 
     /// Read files named on the command line as this format, whatever their
     /// extension (files found in folders still go by extension).
@@ -155,6 +170,8 @@ pub struct Settings {
     pub checkpoint_every: u64,
     pub intra_threads: usize,
     pub pass_pieces: usize,
+    /// Extra actor tables, in order.
+    pub actors: Vec<PathBuf>,
 }
 
 impl Settings {
@@ -171,8 +188,13 @@ impl Settings {
         if args.inputs.iter().filter(|i| *i == "-").count() > 1 {
             bail!("standard input (`-`) can be given only once");
         }
-        if args.id_field.is_empty() || args.text_field.is_empty() {
-            bail!("--id-field and --text-field must not be empty");
+        if args.id_field.is_empty() || args.text_field.is_empty() || args.date_field.as_deref() == Some("") {
+            bail!("--id-field, --text-field and --date-field must not be empty");
+        }
+        for f in &args.actors {
+            if !f.is_file() {
+                bail!("--actors {}: no such file", f.display());
+            }
         }
         let mut run = RunSettings { batch_docs: args.batch_size, ..RunSettings::default() };
         if let Some(t) = args.threads {
@@ -185,6 +207,8 @@ impl Settings {
             read: ReadSettings {
                 id_field: args.id_field.clone(),
                 text_field: args.text_field.clone(),
+                date_field: args.date_field.clone().unwrap_or_else(|| "date".into()),
+                date_field_required: args.date_field.is_some(),
                 format: args.format.map(|f| match f {
                     FormatArg::Txt => Format::Txt,
                     FormatArg::Jsonl => Format::Jsonl,
@@ -201,6 +225,7 @@ impl Settings {
             checkpoint_every: args.checkpoint_every.max(1),
             intra_threads: args.intra_threads.max(1),
             pass_pieces: args.pass_pieces.max(1),
+            actors: args.actors.clone(),
         })
     }
 }
@@ -290,6 +315,12 @@ pub fn build_pipeline(settings: &Settings) -> anyhow::Result<Pipeline> {
             .with_context(|| format!("cannot load the model in {}", dir.display()))?
             .with_pass_pieces(settings.pass_pieces);
         stages.push(Box::new(ner));
+        let mut dict = Dictionary::built_in();
+        for f in &settings.actors {
+            dict.add_file(f)?;
+        }
+        stages.push(Box::new(ActorStage::new(dict)));
+        stages.push(Box::new(EventRoleStage));
     }
     Ok(Pipeline::new(stages))
 }

@@ -222,7 +222,7 @@ fn annotate_for_eval(args: &Args, gold: &Gold, inputs: &[String]) -> anyhow::Res
     let items: Box<dyn Iterator<Item = Item> + Send> = if inputs.is_empty() {
         let origin = Origin { path: Some(args.gold.clone()), line: None };
         let docs = gold.documents();
-        Box::new(docs.into_iter().map(move |(id, text)| Item::Doc(Document { id, text, origin: origin.clone() })))
+        Box::new(docs.into_iter().map(move |(id, text)| Item::Doc(Document::new(id, text, origin.clone()))))
     } else {
         Box::new(Corpus::open(&inputs.iter().map(|s| Input::parse(s)).collect::<Vec<_>>(), settings.read.clone()))
     };

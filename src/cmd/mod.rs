@@ -3,6 +3,7 @@
 
 pub mod annotate;
 pub mod eval;
+pub mod summarize;
 
 use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};

@@ -252,7 +252,7 @@ mod tests {
     #[test]
     fn csv_and_annotated_agree() {
         let text = "-Erdoğan “met” Fidan. Then Iran spoke.";
-        let mut a = Annotated::new(Document { id: "=d".into(), text: text.into(), origin: Origin { path: None, line: None } });
+        let mut a = Annotated::new(Document::new("=d", text, Origin { path: None, line: None }));
         let s2 = text.find("Then").unwrap();
         let iran = text.find("Iran").unwrap();
         let mut second = Sentence::new(Span::new(s2, text.len()));
@@ -263,6 +263,7 @@ mod tests {
             confidence: 0.875,
             role: None,
             stance: None,
+            actor: None,
         });
         let mut first = Sentence::new(Span::new(0, s2 - 1));
         first.entities.push(Entity {
@@ -271,6 +272,7 @@ mod tests {
             confidence: 0.5,
             role: None,
             stance: None,
+            actor: None,
         });
         a.sentences = vec![first, second];
         let mut w = CsvWriter::new(Vec::new(), true).unwrap();

@@ -1,0 +1,360 @@
+//! Actor dictionaries: reads the TSV tables under `datasets/actors/` (built
+//! into the binary) and any `--actors FILE` in the same format, and answers
+//! "which actor does this name stand for on this day". Names are matched
+//! after [`fold`]: case, diacritics, dots, hyphens, a leading "the" and a
+//! trailing possessive do not matter.
+//!
+//! Format: a header line `name, code, kind, valid_from, valid_until, source`
+//! (tab-separated; `#` lines are comments; the last three columns may be
+//! left out), one name per line. `kind` decides how a name is used: places,
+//! organisations and people name actors, `agent` rows are role words
+//! ("army" → `MIL`) that refine a country named next to them.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use unicode_normalization::UnicodeNormalization;
+
+use crate::core::{parse_day, ActorCode};
+
+/// The tables shipped with detente, in the order they are loaded (a later
+/// table's name replaces an earlier one's).
+const BUILT_IN: [(&str, &str); 5] = [
+    ("datasets/actors/places.tsv", include_str!("../../datasets/actors/places.tsv")),
+    ("datasets/actors/organisations.tsv", include_str!("../../datasets/actors/organisations.tsv")),
+    ("datasets/actors/institutions.tsv", include_str!("../../datasets/actors/institutions.tsv")),
+    ("datasets/actors/agents.tsv", include_str!("../../datasets/actors/agents.tsv")),
+    ("datasets/actors/office_holders.tsv", include_str!("../../datasets/actors/office_holders.tsv")),
+];
+
+/// What a dictionary name is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameKind {
+    Country,
+    Demonym,
+    Capital,
+    City,
+    Region,
+    Igo,
+    Ngo,
+    Group,
+    Org,
+    Person,
+    Surname,
+    Agent,
+}
+
+impl NameKind {
+    fn parse(s: &str) -> Option<NameKind> {
+        Some(match s {
+            "country" => NameKind::Country,
+            "demonym" => NameKind::Demonym,
+            "capital" => NameKind::Capital,
+            "city" => NameKind::City,
+            "region" => NameKind::Region,
+            "igo" => NameKind::Igo,
+            "ngo" => NameKind::Ngo,
+            "group" => NameKind::Group,
+            "org" => NameKind::Org,
+            "person" => NameKind::Person,
+            "surname" => NameKind::Surname,
+            "agent" => NameKind::Agent,
+            _ => return None,
+        })
+    }
+
+    /// Names a state, so that a role word next to it says which part acts.
+    pub fn is_state(self) -> bool {
+        matches!(self, NameKind::Country | NameKind::Demonym)
+    }
+
+    /// A place, which a person's name never is ("Jordan" tagged PER).
+    pub fn is_place(self) -> bool {
+        matches!(self, NameKind::Country | NameKind::Demonym | NameKind::Capital | NameKind::City | NameKind::Region)
+    }
+}
+
+/// One dictionary row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    pub code: ActorCode,
+    pub kind: NameKind,
+    /// First day the entry holds (`YYYY-MM-DD`), if limited.
+    pub from: Option<String>,
+    /// First day it no longer holds (exclusive), if limited.
+    pub until: Option<String>,
+}
+
+impl Entry {
+    /// Whether the entry holds on `day`; without a day, only entries that
+    /// still hold (no end) count, so an undated article gets the office
+    /// holders of the table's present, never a former one.
+    fn holds_on(&self, day: Option<&str>) -> bool {
+        match day {
+            Some(d) => self.from.as_deref().is_none_or(|f| f <= d) && self.until.as_deref().is_none_or(|u| d < u),
+            None => self.until.is_none(),
+        }
+    }
+}
+
+/// A dictionary file that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum DictionaryError {
+    #[error("cannot read actor dictionary {}: {source}", .path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{}:{line}: {message}", .path.display())]
+    Line { path: PathBuf, line: usize, message: String },
+}
+
+/// Names → actors, and role words.
+#[derive(Debug, Default, Clone)]
+pub struct Dictionary {
+    names: HashMap<String, Vec<Entry>>,
+    agents: HashMap<String, ActorCode>,
+    /// Longest role phrase, in words, so matching looks no further.
+    agent_words: usize,
+}
+
+impl Dictionary {
+    /// The tables shipped with detente.
+    pub fn built_in() -> Dictionary {
+        let mut d = Dictionary::default();
+        for (name, text) in BUILT_IN {
+            d.add_tsv(Path::new(name), text).expect("the built-in actor tables are checked by the tests");
+        }
+        d
+    }
+
+    /// Adds a user's table; its names replace the same names of the tables
+    /// loaded before.
+    pub fn add_file(&mut self, path: &Path) -> Result<(), DictionaryError> {
+        let text = std::fs::read_to_string(path).map_err(|source| DictionaryError::Io { path: path.to_path_buf(), source })?;
+        self.add_tsv(path, &text)
+    }
+
+    /// Adds the rows of one table; `path` only names it in errors.
+    pub fn add_tsv(&mut self, path: &Path, text: &str) -> Result<(), DictionaryError> {
+        let err = |line: usize, message: String| DictionaryError::Line { path: path.to_path_buf(), line, message };
+        let mut rows: Vec<(String, Entry)> = Vec::new();
+        let mut header_seen = false;
+        for (i, line) in text.lines().enumerate() {
+            let line_no = i + 1;
+            let line = line.trim_end_matches('\r');
+            if line.trim().is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let cells: Vec<&str> = line.split('\t').map(str::trim).collect();
+            if !header_seen {
+                header_seen = true;
+                if cells.first() == Some(&"name") {
+                    if cells.get(1) != Some(&"code") {
+                        return Err(err(line_no, format!("header must start `name<TAB>code`, found `{line}`")));
+                    }
+                    continue;
+                }
+            }
+            if cells.len() < 2 || cells.len() > 6 {
+                return Err(err(
+                    line_no,
+                    format!("expected 2 to 6 tab-separated columns (name, code, kind, valid_from, valid_until, source), found {}", cells.len()),
+                ));
+            }
+            let name = fold(cells[0]);
+            if name.is_empty() {
+                return Err(err(line_no, "empty name".into()));
+            }
+            let code = ActorCode::parse(cells[1])
+                .ok_or_else(|| err(line_no, format!("`{}` is not an actor code (upper-case letters in groups of three, e.g. IRNGOV)", cells[1])))?;
+            let kind = match cells.get(2).copied().unwrap_or("") {
+                "" => NameKind::Org,
+                k => NameKind::parse(k).ok_or_else(|| {
+                    err(line_no, format!("unknown kind `{k}` (country, demonym, capital, city, region, igo, ngo, group, org, person, surname, agent)"))
+                })?,
+            };
+            let day = |col: usize| -> Result<Option<String>, DictionaryError> {
+                match cells.get(col).copied().unwrap_or("") {
+                    "" => Ok(None),
+                    v => parse_day(v).filter(|d| d == v).map(Some).ok_or_else(|| err(line_no, format!("`{v}` is not a date (YYYY-MM-DD)"))),
+                }
+            };
+            let (from, until) = (day(3)?, day(4)?);
+            if let (Some(f), Some(u)) = (&from, &until) {
+                if u <= f {
+                    return Err(err(line_no, format!("valid_until {u} is not after valid_from {f}")));
+                }
+            }
+            rows.push((name, Entry { code, kind, from, until }));
+        }
+        // Replace whole names, not single rows, so a user's row is never
+        // outvoted by a built-in row for another period.
+        let mut replaced: std::collections::HashSet<&str> = std::collections::HashSet::new();
+        for (name, entry) in &rows {
+            if entry.kind == NameKind::Agent {
+                self.agent_words = self.agent_words.max(name.split(' ').count());
+                self.agents.insert(name.clone(), entry.code.clone());
+                continue;
+            }
+            if replaced.insert(name) {
+                self.names.remove(name);
+            }
+            self.names.entry(name.clone()).or_default().push(entry.clone());
+        }
+        Ok(())
+    }
+
+    /// The entry for a folded name on a day: the last row loaded that holds
+    /// then.
+    pub fn lookup(&self, folded: &str, day: Option<&str>) -> Option<&Entry> {
+        self.names.get(folded)?.iter().rev().find(|e| e.holds_on(day))
+    }
+
+    /// Whether the folded name is in the dictionary at all (for any day).
+    pub fn knows(&self, folded: &str) -> bool {
+        self.names.contains_key(folded)
+    }
+
+    /// The role code of a folded role phrase ("foreign minister" → `GOV`).
+    pub fn agent(&self, folded: &str) -> Option<&ActorCode> {
+        self.agents.get(folded)
+    }
+
+    pub fn agent_words(&self) -> usize {
+        self.agent_words
+    }
+
+    pub fn len(&self) -> usize {
+        self.names.len() + self.agents.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// The form names are compared in: lower case, without diacritics, dots or
+/// possessives, hyphens as spaces, single spaces, no leading "the".
+pub fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.nfkd() {
+        match c {
+            '\u{0300}'..='\u{036f}' | '\u{1ab0}'..='\u{1aff}' | '\u{1dc0}'..='\u{1dff}' | '\u{20d0}'..='\u{20ff}' | '\u{fe20}'..='\u{fe2f}' => {}
+            '.' => {}
+            '’' | '‘' | '`' | 'ʼ' | '′' => out.push('\''),
+            '-' | '‐' | '‑' | '‒' | '–' | '—' | '_' => out.push(' '),
+            'ı' => out.push('i'),
+            'ø' | 'Ø' => out.push('o'),
+            'ł' | 'Ł' => out.push('l'),
+            'đ' | 'Đ' | 'ð' | 'Ð' => out.push('d'),
+            'ß' => out.push_str("ss"),
+            'æ' | 'Æ' => out.push_str("ae"),
+            'œ' | 'Œ' => out.push_str("oe"),
+            'þ' | 'Þ' => out.push_str("th"),
+            c if c.is_whitespace() => out.push(' '),
+            c => out.extend(c.to_lowercase()),
+        }
+    }
+    let mut folded = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    for suffix in ["'s", "'"] {
+        if folded.len() > suffix.len() && folded.ends_with(suffix) {
+            folded.truncate(folded.len() - suffix.len());
+            break;
+        }
+    }
+    match folded.strip_prefix("the ") {
+        Some(rest) => rest.to_string(),
+        None => folded,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_fold_to_one_form() {
+        for (a, b) in [
+            ("Erdoğan", "erdogan"),
+            ("Recep Tayyip ERDOĞAN", "recep tayyip erdogan"),
+            ("U.S.", "us"),
+            ("the Pentagon", "pentagon"),
+            ("Iran's", "iran"),
+            ("Iran’s", "iran"),
+            ("Hezbollah'", "hezbollah"),
+            ("Guinea-Bissau", "guinea bissau"),
+            ("  Abbas   Araghchi ", "abbas araghchi"),
+            ("Türkiye", "turkiye"),
+            ("Łukaszenka", "lukaszenka"),
+            ("Theodore", "theodore"),
+        ] {
+            assert_eq!(fold(a), b, "{a}");
+        }
+    }
+
+    const TABLE: &str = "name\tcode\tkind\tvalid_from\tvalid_until\tsource\n\
+        # a comment\n\
+        Iran\tIRN\tcountry\t\t\tgeonames\n\
+        Tehran\tIRNGOV\tcapital\n\
+        army\tMIL\tagent\n\
+        foreign minister\tGOV\tagent\n\
+        Joe Biden\tUSAGOV\tperson\t2021-01-20\t2025-01-20\tcurated\n\
+        Donald Trump\tUSAGOV\tperson\t2025-01-20\t\tcurated\n";
+
+    fn table() -> Dictionary {
+        let mut d = Dictionary::default();
+        d.add_tsv(Path::new("t.tsv"), TABLE).unwrap();
+        d
+    }
+
+    #[test]
+    fn office_holders_hold_only_in_their_period() {
+        let d = table();
+        let code = |name: &str, day: Option<&str>| d.lookup(&fold(name), day).map(|e| e.code.as_str().to_string());
+        assert_eq!(code("Joe Biden", Some("2024-06-01")).as_deref(), Some("USAGOV"));
+        assert_eq!(code("Joe Biden", Some("2025-01-20")), None);
+        assert_eq!(code("Donald Trump", Some("2025-01-20")).as_deref(), Some("USAGOV"));
+        assert_eq!(code("Donald Trump", Some("2018-01-01")), None);
+        // Undated: only who holds office at the table's present.
+        assert_eq!(code("Joe Biden", None), None);
+        assert_eq!(code("Donald Trump", None).as_deref(), Some("USAGOV"));
+        assert_eq!(code("tehran", None).as_deref(), Some("IRNGOV"));
+        assert_eq!(d.agent("army").map(|c| c.as_str()), Some("MIL"));
+        assert_eq!(d.agent_words(), 2);
+    }
+
+    #[test]
+    fn a_later_table_replaces_a_name_whole() {
+        let mut d = table();
+        d.add_tsv(Path::new("mine.tsv"), "Joe Biden\tUSA\tperson\nPersia\tIRN\n").unwrap();
+        assert_eq!(d.lookup("joe biden", None).unwrap().code.as_str(), "USA");
+        assert_eq!(d.lookup("joe biden", Some("2024-01-01")).unwrap().code.as_str(), "USA");
+        assert_eq!(d.lookup("persia", None).unwrap().kind, NameKind::Org);
+    }
+
+    #[test]
+    fn bad_rows_name_file_and_line() {
+        for (text, message) in [
+            ("Iran\tirn\n", "t.tsv:1: `irn` is not an actor code"),
+            ("name\tcode\n# c\nIran\tIRN\tnation\n", "t.tsv:3: unknown kind `nation`"),
+            ("Iran\tIRN\tcountry\t2026-02-30\n", "t.tsv:1: `2026-02-30` is not a date"),
+            ("Iran\tIRN\tcountry\t2026-02-01\t2026-01-01\n", "t.tsv:1: valid_until 2026-01-01 is not after valid_from 2026-02-01"),
+            ("Iran\n", "t.tsv:1: expected 2 to 6 tab-separated columns"),
+            ("name\tcountry\n", "t.tsv:1: header must start"),
+        ] {
+            let e = Dictionary::default().add_tsv(Path::new("t.tsv"), text).unwrap_err().to_string();
+            assert!(e.starts_with(message), "{e}");
+        }
+    }
+
+    #[test]
+    fn the_built_in_tables_load() {
+        let d = Dictionary::built_in();
+        for (name, code) in [("Iran", "IRN"), ("Tehran", "IRNGOV"), ("NATO", "IGONAT"), ("the Pentagon", "USAMIL"), ("Houthis", "YEMREB")] {
+            assert_eq!(d.lookup(&fold(name), Some("2026-06-01")).map(|e| e.code.as_str()), Some(code), "{name}");
+        }
+        assert_eq!(d.agent("army").map(|c| c.as_str()), Some("MIL"));
+    }
+}

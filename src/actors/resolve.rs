@@ -1,0 +1,316 @@
+//! The actor resolver: reads a document's entities (with the text around
+//! them) and gives each the actor code it stands for, or none. Only the
+//! document is read: a name learned from a title or apposition ("Iranian
+//! Foreign Minister Abbas Araghchi", "Hakan Fidan, Turkey's foreign
+//! minister") codes the bare name ("Araghchi") anywhere in the same
+//! document, headline included, and nowhere else.
+
+use std::collections::HashMap;
+
+use super::dictionary::{fold, Dictionary, Entry};
+use crate::core::{ActorCode, Annotated, Entity, EntityKind};
+
+/// How far around a name a title or apposition is looked for, in words.
+const CONTEXT_WORDS: usize = 8;
+
+/// Codes of one document, by sentence and entity.
+pub type DocActors = Vec<Vec<Option<ActorCode>>>;
+
+/// Resolves the entities of a document against a dictionary.
+pub struct Resolver<'a> {
+    dict: &'a Dictionary,
+}
+
+impl<'a> Resolver<'a> {
+    pub fn new(dict: &'a Dictionary) -> Self {
+        Resolver { dict }
+    }
+
+    pub fn resolve(&self, a: &Annotated) -> DocActors {
+        let day = a.doc.date.as_deref();
+        let text = a.doc.text.as_str();
+        // First what each mention says by itself or with its own title, then
+        // the names learned from those for the mentions that said nothing.
+        let mut codes: DocActors = Vec::with_capacity(a.sentences.len());
+        let mut learned = Memory::default();
+        for s in &a.sentences {
+            let mut row = Vec::with_capacity(s.entities.len());
+            for e in &s.entities {
+                let name = &text[e.span];
+                let before = &text[s.span.start..e.span.start];
+                let after = &text[e.span.end..s.span.end.max(e.span.end)];
+                let code = self.own_code(e, name, before, after, day);
+                if let (Some(c), EntityKind::Per) = (&code, e.kind) {
+                    learned.teach(&fold(name), c);
+                }
+                row.push(code);
+            }
+            codes.push(row);
+        }
+        for (s, row) in a.sentences.iter().zip(codes.iter_mut()) {
+            for (e, code) in s.entities.iter().zip(row.iter_mut()) {
+                if code.is_none() && e.kind == EntityKind::Per {
+                    *code = learned.recall(&fold(&text[e.span]));
+                }
+            }
+        }
+        codes
+    }
+
+    /// The code a mention gets from the dictionary and its own context.
+    fn own_code(&self, e: &Entity, name: &str, before: &str, after: &str, day: Option<&str>) -> Option<ActorCode> {
+        let folded = fold(name);
+        if let Some(entry) = self.entry(&folded, e.kind, day) {
+            if entry.kind.is_state() {
+                // "the Iranian army", "Iran's foreign ministry".
+                if let Some(role) = self.role_after(after) {
+                    return Some(entry.code.with_role(role));
+                }
+            }
+            return Some(entry.code.clone());
+        }
+        if e.kind == EntityKind::Per {
+            // A title inside the entity ("Gen. Dan Caine") is context, and
+            // the rest is the name.
+            let raw: Vec<&str> = name.split_whitespace().collect();
+            for k in (1..=self.dict.agent_words().min(raw.len().saturating_sub(1))).rev() {
+                if self.dict.agent(&fold(&raw[..k].join(" "))).is_some() {
+                    let rest = fold(&raw[k..].join(" "));
+                    if let Some(entry) = self.entry(&rest, e.kind, day) {
+                        return Some(entry.code.clone());
+                    }
+                    return self.titled(&format!("{before} {}", raw[..k].join(" ")), after, day);
+                }
+            }
+            return self.titled(before, after, day);
+        }
+        self.state_and_role_inside(&folded, day)
+    }
+
+    fn entry(&self, folded: &str, kind: EntityKind, day: Option<&str>) -> Option<&Entry> {
+        self.dict.lookup(folded, day).filter(|e| !(kind == EntityKind::Per && e.kind.is_place()))
+    }
+
+    /// A state named by one to three words (with or without a possessive).
+    fn state(&self, words: &[&str], day: Option<&str>) -> Option<&ActorCode> {
+        let folded = fold(&words.join(" "));
+        self.dict.lookup(&folded, day).filter(|e| e.kind.is_state()).map(|e| &e.code)
+    }
+
+    /// The role a title or role word at the start of `after` gives.
+    fn role_after(&self, after: &str) -> Option<&ActorCode> {
+        let after = ["'s", "’s", "'", "’"].iter().find_map(|p| after.strip_prefix(p)).unwrap_or(after);
+        let words = words(after, self.dict.agent_words());
+        (1..=words.len()).rev().find_map(|n| self.dict.agent(&fold(&words[..n].join(" "))))
+    }
+
+    /// A person's code from the title before the name ("Turkish President
+    /// Erdoğan", "Turkey's foreign minister, Hakan Fidan") or an
+    /// apposition after it ("Hakan Fidan, Turkey's foreign minister").
+    fn titled(&self, before: &str, after: &str, day: Option<&str>) -> Option<ActorCode> {
+        let before = before.trim_end().trim_end_matches(',').trim_end();
+        let words: Vec<&str> = before.split_whitespace().collect();
+        let words = &words[words.len().saturating_sub(CONTEXT_WORDS)..];
+        if let Some(code) = self.state_then_title(words, day, true) {
+            return Some(code);
+        }
+        let after = after.trim_start();
+        let rest = after.strip_prefix(',')?;
+        let words: Vec<&str> = rest.split_whitespace().take(CONTEXT_WORDS).collect();
+        // The apposition ends at the next comma or full stop.
+        let end = words.iter().position(|w| w.ends_with([',', '.', ';', ':'])).map_or(words.len(), |i| i + 1);
+        let cleaned: Vec<&str> = words[..end].iter().map(|w| w.trim_end_matches([',', '.', ';', ':'])).collect();
+        // Without a closing comma the apposition runs into the clause
+        // ("Fidan, the Turkish foreign minister said"): the shortest
+        // STATE TITLE from its start is it.
+        (2..=cleaned.len()).find_map(|n| self.state_then_title(&cleaned[..n], day, false))
+    }
+
+    /// `[the] STATE['s] TITLE` at the end of `words` (before a name) or as
+    /// the whole of `words` (an apposition).
+    fn state_then_title(&self, words: &[&str], day: Option<&str>, at_end: bool) -> Option<ActorCode> {
+        let max_title = self.dict.agent_words().min(words.len());
+        for t in (1..=max_title).rev() {
+            let (head, title) = words.split_at(words.len() - t);
+            let Some(role) = self.dict.agent(&fold(&title.join(" "))) else { continue };
+            for c in (1..=3.min(head.len())).rev() {
+                let state_words = &head[head.len() - c..];
+                let rest = &head[..head.len() - c];
+                // In an apposition the state and title are all there is.
+                if !(at_end || rest.is_empty() || (rest.len() == 1 && rest[0].eq_ignore_ascii_case("the"))) {
+                    continue;
+                }
+                if let Some(code) = self.state(state_words, day) {
+                    return Some(code.with_role(role));
+                }
+            }
+        }
+        None
+    }
+
+    /// "Turkish Foreign Ministry", "Israel Defense Forces": a state and a
+    /// name with a role word in it, inside one entity.
+    fn state_and_role_inside(&self, folded: &str, day: Option<&str>) -> Option<ActorCode> {
+        let words: Vec<&str> = folded.split(' ').collect();
+        for c in (1..=3.min(words.len().saturating_sub(1))).rev() {
+            let Some(state) = self.state(&words[..c], day) else { continue };
+            // The role word may end the name ("Israel Defense Forces") or
+            // head it ("U.S. Army Corps of Engineers"): the longest one
+            // anywhere in the rest, leftmost first.
+            let rest = &words[c..];
+            let role = (1..=self.dict.agent_words().min(rest.len()))
+                .rev()
+                .find_map(|n| rest.windows(n).find_map(|w| self.dict.agent(&w.join(" "))));
+            return role.map(|r| state.with_role(r));
+        }
+        None
+    }
+}
+
+/// The first `n` words of `s`, with trailing punctuation dropped; the list
+/// stops at punctuation that ends a phrase.
+fn words(s: &str, n: usize) -> Vec<&str> {
+    let mut out = Vec::with_capacity(n);
+    for w in s.split_whitespace().take(n) {
+        let trimmed = w.trim_end_matches([',', '.', ';', ':', ')', '"', '”', '\'']);
+        if !trimmed.is_empty() {
+            out.push(trimmed);
+        }
+        if trimmed.len() != w.len() {
+            break;
+        }
+    }
+    out
+}
+
+/// Names learned in one document: full names and their last word.
+#[derive(Default)]
+struct Memory {
+    names: HashMap<String, Option<ActorCode>>,
+}
+
+impl Memory {
+    fn teach(&mut self, folded: &str, code: &ActorCode) {
+        self.put(folded.to_string(), code);
+        if let Some((_, last)) = folded.rsplit_once(' ') {
+            self.put(last.to_string(), code);
+        }
+    }
+
+    /// Two people with one surname and different codes make it unusable.
+    fn put(&mut self, key: String, code: &ActorCode) {
+        self.names.entry(key).and_modify(|c| if c.as_ref() != Some(code) { *c = None }).or_insert_with(|| Some(code.clone()));
+    }
+
+    fn recall(&self, folded: &str) -> Option<ActorCode> {
+        if let Some(c) = self.names.get(folded) {
+            return c.clone();
+        }
+        let (_, last) = folded.rsplit_once(' ')?;
+        self.names.get(last).cloned().flatten()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::{Document, Origin, Sentence, Span};
+    use std::path::Path;
+
+    const TABLE: &str = "name\tcode\tkind\n\
+        Iran\tIRN\tcountry\n\
+        Iranian\tIRN\tdemonym\n\
+        Turkey\tTUR\tcountry\n\
+        Turkish\tTUR\tdemonym\n\
+        Tehran\tIRNGOV\tcapital\n\
+        Jordan\tJOR\tcountry\n\
+        Recep Tayyip Erdoğan\tTURGOV\tperson\n\
+        Joe Biden\tUSAGOV\tperson\t2021-01-20\t2025-01-20\n\
+        army\tMIL\tagent\n\
+        military\tMIL\tagent\n\
+        ministry\tGOV\tagent\n\
+        foreign minister\tGOV\tagent\n\
+        minister\tGOV\tagent\n\
+        president\tGOV\tagent\n";
+
+    /// Annotates `text` with an entity at every `[...]` (PER when the
+    /// bracket holds a `@`), one sentence per line.
+    fn doc(marked: &str, date: Option<&str>) -> Annotated {
+        let mut text = String::new();
+        let mut sentences = Vec::new();
+        for line in marked.lines() {
+            let start = text.len();
+            let mut s = Sentence::new(Span::new(0, 0));
+            let mut rest = line;
+            while let Some(open) = rest.find('[') {
+                text.push_str(&rest[..open]);
+                let close = rest[open..].find(']').unwrap() + open;
+                let inner = &rest[open + 1..close];
+                let (kind, name) = match inner.strip_prefix('@') {
+                    Some(n) => (EntityKind::Per, n),
+                    None => (EntityKind::Loc, inner),
+                };
+                let span = Span::new(text.len(), text.len() + name.len());
+                text.push_str(name);
+                s.entities.push(Entity { span, kind, confidence: 1.0, role: None, stance: None, actor: None });
+                rest = &rest[close + 1..];
+            }
+            text.push_str(rest);
+            s.span = Span::new(start, text.len());
+            sentences.push(s);
+            text.push(' ');
+        }
+        let mut doc = Document::new("d", text, Origin { path: None, line: None });
+        doc.date = date.map(str::to_string);
+        Annotated { doc, sentences }
+    }
+
+    fn codes(marked: &str, date: Option<&str>) -> Vec<String> {
+        let mut d = Dictionary::default();
+        d.add_tsv(Path::new("t.tsv"), TABLE).unwrap();
+        let a = doc(marked, date);
+        Resolver::new(&d).resolve(&a).into_iter().flatten().map(|c| c.map_or(String::new(), |c| c.to_string())).collect()
+    }
+
+    #[test]
+    fn mentions_get_codes_from_names_titles_and_the_document() {
+        let cases: &[(&str, &[&str])] = &[
+            ("[Tehran] said [Iran] would talk.", &["IRNGOV", "IRN"]),
+            ("The [Iranian] army moved; [Iran]'s military too.", &["IRNMIL", "IRNMIL"]),
+            ("[Iranian] Foreign Minister [@Abbas Araghchi] spoke.", &["IRNGOV", "IRNGOV"]),
+            // The bare name is taught by the title, before or after it.
+            ("[@Araghchi] warns\n[Iranian] Foreign Minister [@Abbas Araghchi] spoke.\n[@Araghchi] left.", &["IRNGOV", "IRNGOV", "IRNGOV", "IRNGOV"]),
+            ("[@Hakan Fidan], [Turkey]'s foreign minister, said so. [@Fidan] left.", &["TURGOV", "TURGOV", "TURGOV"]),
+            ("[@Hakan Fidan], the [Turkish] foreign minister said so.", &["TURGOV", "TURGOV"]),
+            // No state before the title: unknown, not a guess.
+            ("Foreign Minister [@Abbas Araghchi] spoke.", &[""]),
+            ("[@Erdogan] met [@Recep Tayyip Erdoğan].", &["TURGOV", "TURGOV"]),
+            ("[@Recep Tayyip Erdoğan] spoke. [@Erdoğan] left.", &["TURGOV", "TURGOV"]),
+            // A person called Jordan is not the country.
+            ("[@Jordan] scored. [Jordan] protested.", &["", "JOR"]),
+            // A state inside an organisation's name, ending in a role word.
+            ("The [Turkish Foreign Ministry] said. [Iran Air] flew.", &["TURGOV", ""]),
+            ("The [Iranian Army Ground Force] moved.", &["IRNMIL"]),
+            // A title inside the name.
+            ("[@President Recep Tayyip Erdoğan] spoke.", &["TURGOV"]),
+            ("[Iranian] [@Foreign Minister Abbas Araghchi] spoke. [@Araghchi] left.", &["IRNGOV", "IRNGOV", "IRNGOV"]),
+            ("[Sheikh Ali] spoke.", &[""]),
+        ];
+        for (marked, want) in cases {
+            assert_eq!(codes(marked, None), *want, "{marked}");
+        }
+    }
+
+    #[test]
+    fn two_people_with_one_surname_leave_it_unknown() {
+        let got = codes("[Iranian] President [@Ali Khan] and [Turkish] Minister [@Imran Khan] met. [@Khan] spoke.", None);
+        assert_eq!(got, ["IRNGOV", "IRNGOV", "TURGOV", "TURGOV", ""]);
+    }
+
+    #[test]
+    fn office_holders_follow_the_article_date() {
+        assert_eq!(codes("[@Joe Biden] spoke.", Some("2024-05-01")), ["USAGOV"]);
+        assert_eq!(codes("[@Joe Biden] spoke.", Some("2025-05-01")), [""]);
+        assert_eq!(codes("[@Joe Biden] spoke.", None), [""]);
+    }
+}
