@@ -84,7 +84,7 @@ fn bench_summarize(c: &mut Criterion) {
     group.sample_size(10);
     group.throughput(Throughput::Elements(ROWS as u64));
     for (name, options) in
-        [("1M rows", Options::default()), ("1M rows, --level country --by week", Options { level: Level::Country, by: Some(By::Week) })]
+        [("1M rows", Options::default()), ("1M rows, --level country --by week", Options { level: Level::Country, by: Some(By::Week), ..Options::default() })]
     {
         group.bench_function(name, |b| {
             b.iter(|| {

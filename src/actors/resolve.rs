@@ -5,7 +5,7 @@
 //! minister") codes the bare name ("Araghchi") anywhere in the same
 //! document, headline included, and nowhere else.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::dictionary::{fold, Dictionary, Entry};
 use crate::core::{ActorCode, Annotated, Entity, EntityKind};
@@ -47,10 +47,26 @@ impl<'a> Resolver<'a> {
             }
             codes.push(row);
         }
+        // The first and last words of the document's people: a bare
+        // "Paris" after "Valeska Paris" is her, whatever tag it got.
+        let mut person_words: HashSet<String> = HashSet::new();
+        for e in a.sentences.iter().flat_map(|s| &s.entities).filter(|e| e.kind == EntityKind::Per) {
+            let folded = fold(&text[e.span]);
+            let words: Vec<&str> = folded.split(' ').collect();
+            if let [first, .., last] = words.as_slice() {
+                person_words.insert(first.to_string());
+                person_words.insert(last.to_string());
+            }
+        }
         for (s, row) in a.sentences.iter().zip(codes.iter_mut()) {
             for (e, code) in s.entities.iter().zip(row.iter_mut()) {
-                if code.is_none() && e.kind == EntityKind::Per {
-                    *code = learned.recall(&fold(&text[e.span]));
+                let folded = fold(&text[e.span]);
+                if e.kind == EntityKind::Per {
+                    if code.is_none() {
+                        *code = learned.recall(&folded);
+                    }
+                } else if !folded.contains(' ') && person_words.contains(&folded) {
+                    *code = learned.recall(&folded);
                 }
             }
         }
@@ -288,6 +304,9 @@ mod tests {
             ("[@Recep Tayyip Erdoğan] spoke. [@Erdoğan] left.", &["TURGOV", "TURGOV"]),
             // A person called Jordan is not the country.
             ("[@Jordan] scored. [Jordan] protested.", &["", "JOR"]),
+            // Nor is a bare name that is part of a person's name in the document.
+            ("[@Valeska Paris] spoke. [Paris] left [Paris].", &["", "", ""]),
+            ("[Iranian] Foreign Minister [@Abbas Araghchi] spoke. [Araghchi] left.", &["IRNGOV", "IRNGOV", "IRNGOV"]),
             // A state inside an organisation's name, ending in a role word.
             ("The [Turkish Foreign Ministry] said. [Iran Air] flew.", &["TURGOV", ""]),
             ("The [Iranian Army Ground Force] moved.", &["IRNMIL"]),

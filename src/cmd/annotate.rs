@@ -20,9 +20,9 @@ use detente::error::{InputError, Problem, Severity};
 use detente::label::LabelStage;
 use detente::pipeline::{self, Component, Pipeline, RunSettings, Slot, SplitStage};
 use detente::read::{self, Corpus, Format, Input, Overlap, ReadSettings};
-use detente::write::CsvWriter;
+use detente::write::{CsvWriter, ParquetWriter, SpanWriter};
 
-use super::{Output, EXIT_SKIPPED};
+use super::{Output, OutputFormat, EXIT_SKIPPED};
 
 /// Label the sentences and entities of a corpus and write them as CSV.
 ///
@@ -56,6 +56,12 @@ pub struct Args {
     /// that an input folder would read; two runs may not share it.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+
+    /// Write the spans as `csv` or as `parquet` (typed columns; needs
+    /// --output, and cannot --resume) [default: parquet when --output ends
+    /// in .parquet, else csv]. --errors is always CSV.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub output_format: Option<OutputFormat>,
 
     /// Also write every input problem (document, file, line, message) to
     /// FILE as CSV. FILE may not be an input or the --output.
@@ -158,6 +164,7 @@ pub enum FormatArg {
 pub struct Settings {
     pub inputs: Vec<Input>,
     pub output: Option<PathBuf>,
+    pub output_format: OutputFormat,
     pub errors: Option<PathBuf>,
     pub read: ReadSettings,
     pub run: RunSettings,
@@ -178,6 +185,15 @@ impl Settings {
     pub fn from_args(args: &Args) -> anyhow::Result<Settings> {
         if args.resume && args.output.is_none() {
             bail!("--resume needs --output FILE");
+        }
+        let output_format = OutputFormat::resolve(args.output_format, args.output.as_deref());
+        if output_format == OutputFormat::Parquet {
+            if args.output.is_none() {
+                bail!("--output-format parquet needs --output FILE: a Parquet file cannot be streamed to standard output");
+            }
+            if args.resume {
+                bail!("--resume cannot continue a Parquet output (its footer is written only at the end); run again without --resume, or write CSV");
+            }
         }
         if args.batch_size == 0 {
             bail!("--batch-size must be at least 1");
@@ -203,6 +219,7 @@ impl Settings {
         Ok(Settings {
             inputs: args.inputs.iter().map(|s| Input::parse(s)).collect(),
             output: args.output.clone(),
+            output_format,
             errors: args.errors.clone(),
             read: ReadSettings {
                 id_field: args.id_field.clone(),
@@ -340,14 +357,22 @@ fn annotate(settings: &Settings, corpus: Corpus, pipeline: &Pipeline) -> anyhow:
         Some(p) => Some(ErrorsCsv::create(p, resume_at.items > 0 && p.exists())?),
         None => None,
     };
-    let checkpointer = output.checkpointer().with_context(|| format!("cannot write {output_name}"))?;
-    let mut writer = if resume_at.items > 0 {
+    // A Parquet file is only readable once its footer is written, so no
+    // checkpoint could make a killed run resumable.
+    let checkpointer = match settings.output_format {
+        OutputFormat::Csv => output.checkpointer().with_context(|| format!("cannot write {output_name}"))?,
+        OutputFormat::Parquet => None,
+    };
+    let mut writer: Box<dyn SpanWriter<Output> + Send> = if resume_at.items > 0 {
         if !settings.quiet {
             eprintln!("detente: resuming after {} input items", resume_at.items);
         }
-        CsvWriter::continuing(output, settings.neutralise_formulas)
+        Box::new(CsvWriter::continuing(output, settings.neutralise_formulas))
     } else {
-        CsvWriter::new(output, settings.neutralise_formulas)?
+        match settings.output_format {
+            OutputFormat::Csv => Box::new(CsvWriter::new(output, settings.neutralise_formulas)?),
+            OutputFormat::Parquet => Box::new(ParquetWriter::new(output).with_context(|| format!("cannot write {output_name}"))?),
+        }
     };
     let mut tally = Tally { skipped: resume_at.skipped, ..Tally::default() };
     let mut items_done = resume_at.items;
@@ -420,7 +445,7 @@ fn annotate(settings: &Settings, corpus: Corpus, pipeline: &Pipeline) -> anyhow:
     }
     // On error the output is dropped here, which removes its temporary file:
     // nothing half-written is left under the final name.
-    let output = result.and_then(|()| writer.into_inner().with_context(|| format!("cannot write {output_name}")))?;
+    let output = result.and_then(|()| writer.finish().with_context(|| format!("cannot write {output_name}")))?;
     // A run that read nothing usually means a wrong path or extension; its
     // header-only CSV must not pass for a result.
     let nothing_read = (resume_at.documents + tally.documents == 0)

@@ -13,6 +13,23 @@ use std::sync::Arc;
 
 use anyhow::Context;
 
+/// `--output-format`: what the output files are written as.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutputFormat {
+    Csv,
+    Parquet,
+}
+
+impl OutputFormat {
+    /// The flag's value, else Parquet for a FILE named `*.parquet`, else CSV.
+    pub fn resolve(flag: Option<OutputFormat>, file: Option<&Path>) -> OutputFormat {
+        flag.unwrap_or(match file.and_then(|f| f.extension()) {
+            Some(e) if e.eq_ignore_ascii_case("parquet") => OutputFormat::Parquet,
+            _ => OutputFormat::Csv,
+        })
+    }
+}
+
 /// Some documents were skipped; the output is complete for the rest.
 pub const EXIT_SKIPPED: u8 = 1;
 /// Bad arguments, a missing model, an unwritable output.

@@ -10,9 +10,9 @@ use std::time::Instant;
 
 use anyhow::{bail, Context};
 
-use detente::summarize::{self, report, By, Level, Options};
+use detente::summarize::{self, report, By, Format, Level, Options};
 
-use super::{Output, EXIT_SKIPPED};
+use super::{Output, OutputFormat, EXIT_SKIPPED};
 
 /// Turn review CSVs into tables of who is conciliatory or threatening toward whom.
 ///
@@ -27,7 +27,9 @@ use super::{Output, EXIT_SKIPPED};
 /// target pair), actors.csv (per actor, with its most frequent names),
 /// series.csv (with --by; events of documents without a date are left out of
 /// it and counted in the summary) and report.html (one self-contained page).
-/// Net stance is (conciliatory − threatening) / events.
+/// Net stance is (conciliatory − threatening) / events. With
+/// `--output-format parquet` the four tables are .parquet files instead, with
+/// typed columns.
 ///
 /// Exit status: 0 when there are events, 1 when there are none (every file
 /// is still written, and a warning says why), 2 on bad input or arguments
@@ -59,6 +61,11 @@ pub struct Args {
     #[arg(long, value_enum, value_name = "PERIOD")]
     pub by: Option<ByArg>,
 
+    /// Write the tables as `csv` or as `parquet` (typed columns: counts as
+    /// integers, net as a float, dates as dates). report.html is unchanged.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Csv, value_name = "FORMAT")]
+    pub output_format: OutputFormat,
+
     /// No summary line on stderr (warnings are still printed).
     #[arg(short, long)]
     pub quiet: bool,
@@ -86,11 +93,12 @@ pub struct Settings {
     pub quiet: bool,
 }
 
-const EVENTS: &str = "events.csv";
-const DYADS: &str = "dyads.csv";
-const ACTORS: &str = "actors.csv";
-const SERIES: &str = "series.csv";
 const REPORT: &str = "report.html";
+
+/// The table files: events, dyads, actors and series, in `format`.
+fn table_names(format: Format) -> [String; 4] {
+    ["events", "dyads", "actors", "series"].map(|t| format!("{t}.{}", format.extension()))
+}
 
 impl Settings {
     pub fn from_args(args: &Args) -> anyhow::Result<Settings> {
@@ -99,8 +107,13 @@ impl Settings {
         }
         // A summary must not replace its own input (`--out .` over a file
         // named events.csv); only an existing folder can hold one.
+        let format = match args.output_format {
+            OutputFormat::Csv => Format::Csv,
+            OutputFormat::Parquet => Format::Parquet,
+        };
         if args.out.is_dir() {
-            for name in [EVENTS, DYADS, ACTORS, SERIES, REPORT] {
+            let [events, dyads, actors, series] = table_names(format);
+            for name in [events.as_str(), &dyads, &actors, &series, REPORT] {
                 let Ok(out) = args.out.join(name).canonicalize() else { continue };
                 if let Some(input) = args.inputs.iter().find(|i| i.canonicalize().is_ok_and(|i| i == out)) {
                     bail!("the input {} is the output {} in --out {}; choose another folder", input.display(), name, args.out.display());
@@ -120,6 +133,7 @@ impl Settings {
                     ByArg::Week => By::Week,
                     ByArg::Month => By::Month,
                 }),
+                format,
             },
             quiet: args.quiet,
         })
@@ -133,6 +147,9 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     fs::create_dir_all(dir).with_context(|| format!("cannot create the folder {}", dir.display()))?;
     // All opened (and locked) before reading, so that a second run into the
     // same folder is refused at once; none appears until everything is written.
+    let [events_name, dyads_name, actors_name, series_name] = &table_names(settings.options.format);
+    #[allow(non_snake_case)]
+    let (EVENTS, DYADS, ACTORS, SERIES) = (events_name.as_str(), dyads_name.as_str(), actors_name.as_str(), series_name.as_str());
     let open = |name: &str| Output::create(Some(&dir.join(name)), false).map(|(o, _)| o);
     let events = open(EVENTS)?;
     let mut dyads = open(DYADS)?;
@@ -163,7 +180,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
             summary.dyads.len(),
             summary.actors.len(),
             c.self_pairs,
-            written(dir, settings.options.by.is_some()),
+            written(dir, settings.options.format, settings.options.by.is_some()),
             start.elapsed().as_secs_f64()
         );
     }
@@ -180,7 +197,10 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn written(dir: &Path, series: bool) -> String {
+fn written(dir: &Path, format: Format, series: bool) -> String {
+    let [events, dyads, actors, series_name] = &table_names(format);
+    #[allow(non_snake_case)]
+    let (EVENTS, DYADS, ACTORS, SERIES) = (events.as_str(), dyads.as_str(), actors.as_str(), series_name.as_str());
     let files = if series { [EVENTS, DYADS, ACTORS, SERIES, REPORT].join(", ") } else { [EVENTS, DYADS, ACTORS, REPORT].join(", ") };
     format!("{files} to {}", dir.display())
 }

@@ -8,6 +8,10 @@
 //!   pair, by actor and by pair and period;
 //! - `report.html` ([`report`]).
 //!
+//! The four tables are written as CSV or, with [`Format::Parquet`], as
+//! Parquet files with typed columns ([`crate::write::parquet`]), from the
+//! same rows.
+//!
 //! Memory grows with the number of distinct actors, pairs and periods, never
 //! with the number of rows: a sentence's rows are grouped as they stream (a
 //! sentence row, then its entity rows), and since a document's rows are
@@ -23,7 +27,10 @@ use std::collections::HashMap;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
+use arrow_schema::DataType;
+
 use crate::core::Stance;
+use crate::write::parquet::{TableWriter, Value};
 pub use csv_in::{Kind, Role, Row, SpanReader};
 pub use period::{By, Date, Period};
 
@@ -89,6 +96,69 @@ pub struct Options {
     pub level: Level,
     /// The periods of series.csv; none without `--by`.
     pub by: Option<By>,
+    pub format: Format,
+}
+
+/// What the tables are written as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Format {
+    #[default]
+    Csv,
+    Parquet,
+}
+
+impl Format {
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::Parquet => "parquet",
+        }
+    }
+}
+
+/// A table written as CSV or Parquet from the same typed rows. The CSV
+/// renders them as it always has: text cells made spreadsheet-safe, `net`
+/// with four decimals; Parquet keeps text exact and empty cells null.
+enum TableOut<W: Write + Send> {
+    Csv(csv::Writer<W>),
+    Parquet(TableWriter<W>),
+}
+
+impl<W: Write + Send> TableOut<W> {
+    fn new(w: W, format: Format, columns: &[(&str, DataType, bool)]) -> io::Result<Self> {
+        Ok(match format {
+            Format::Csv => {
+                let mut w = csv::WriterBuilder::new().buffer_capacity(1 << 16).from_writer(w);
+                w.write_record(columns.iter().map(|c| c.0))?;
+                TableOut::Csv(w)
+            }
+            Format::Parquet => TableOut::Parquet(TableWriter::new(w, columns)?),
+        })
+    }
+
+    fn push(&mut self, row: &[Value<'_>]) -> io::Result<()> {
+        match self {
+            TableOut::Parquet(t) => t.push(row),
+            TableOut::Csv(w) => {
+                let cells = row.iter().map(|v| match *v {
+                    Value::Str(s) => neutralise(s.unwrap_or("")).into_owned(),
+                    Value::U32(n) => n.to_string(),
+                    Value::U64(n) => n.to_string(),
+                    Value::F32(x) => x.map(|x| format!("{x:.4}")).unwrap_or_default(),
+                    Value::F64(x) => format!("{x:.4}"),
+                    Value::Date(d) => d.map(|d| Date::from_days(d).to_string()).unwrap_or_default(),
+                });
+                Ok(w.write_record(cells)?)
+            }
+        }
+    }
+
+    fn finish(self) -> io::Result<W> {
+        match self {
+            TableOut::Csv(w) => w.into_inner().map_err(|e| e.into_error()),
+            TableOut::Parquet(t) => t.finish(),
+        }
+    }
 }
 
 /// The primary actor of a CAMEO-style code: its country (the first three
@@ -215,9 +285,9 @@ struct Group {
 /// The streaming aggregator: give it the rows of one or more CSVs in order
 /// with [`Aggregator::push`]; it writes events.csv to `W` as it goes, and
 /// [`Aggregator::finish`] returns the tables.
-pub struct Aggregator<W: Write> {
+pub struct Aggregator<W: Write + Send> {
     options: Options,
-    events: csv::Writer<W>,
+    events: Events<W>,
     counts: Counts,
     /// The current document: its sequence number (from 1), id and date.
     doc: u64,
@@ -242,11 +312,32 @@ pub struct Aggregator<W: Write> {
 pub const EVENT_COLUMNS: [&str; 10] =
     ["doc_id", "sentence", "date", "source", "target", "stance", "confidence", "source_text", "target_text", "text"];
 
-impl<W: Write> Aggregator<W> {
-    /// Writes the header of events.csv to `events` at once.
+/// The types of the events' Parquet columns, in [`EVENT_COLUMNS`] order.
+fn event_columns() -> Vec<(&'static str, DataType, bool)> {
+    use DataType::*;
+    let types = [Utf8, UInt64, Date32, Utf8, Utf8, Utf8, Float32, Utf8, Utf8, Utf8];
+    EVENT_COLUMNS.iter().zip(types).map(|(n, t)| (*n, t, matches!(n, &"date" | &"confidence"))).collect()
+}
+
+/// The events table. The CSV is kept apart from [`TableOut`] because it
+/// copies `confidence` as the input wrote it.
+enum Events<W: Write + Send> {
+    Csv(csv::Writer<W>),
+    Parquet(TableWriter<W>),
+}
+
+impl<W: Write + Send> Aggregator<W> {
+    /// Writes the header of events.csv to `events` at once (Parquet writes
+    /// its schema at the end).
     pub fn new(options: Options, events: W) -> Result<Self, SummarizeError> {
-        let mut events = csv::WriterBuilder::new().buffer_capacity(1 << 16).from_writer(events);
-        events.write_record(EVENT_COLUMNS).map_err(write_error)?;
+        let events = match options.format {
+            Format::Csv => {
+                let mut events = csv::WriterBuilder::new().buffer_capacity(1 << 16).from_writer(events);
+                events.write_record(EVENT_COLUMNS).map_err(write_error)?;
+                Events::Csv(events)
+            }
+            Format::Parquet => Events::Parquet(TableWriter::new(events, &event_columns()).map_err(SummarizeError::Write)?),
+        };
         Ok(Aggregator {
             options,
             events,
@@ -382,18 +473,32 @@ impl<W: Write> Aggregator<W> {
                     self.counts.self_pairs += 1;
                     continue;
                 }
-                self.events.write_record([
-                    &*neutralise(&self.doc_id),
-                    &index,
-                    &date,
-                    s_code,
-                    t_code,
-                    stance.as_str(),
-                    &g.confidence,
-                    &neutralise(s_text),
-                    &neutralise(t_text),
-                    &neutralise(&g.text),
-                ])?;
+                match &mut self.events {
+                    Events::Csv(w) => w.write_record([
+                        &*neutralise(&self.doc_id),
+                        &index,
+                        &date,
+                        s_code,
+                        t_code,
+                        stance.as_str(),
+                        &g.confidence,
+                        &neutralise(s_text),
+                        &neutralise(t_text),
+                        &neutralise(&g.text),
+                    ])?,
+                    Events::Parquet(t) => t.push(&[
+                        Value::Str(Some(&self.doc_id)),
+                        Value::U64(g.index),
+                        Value::Date(self.doc_date.map(Date::days)),
+                        Value::Str(Some(s_code)),
+                        Value::Str(Some(t_code)),
+                        Value::Str(Some(stance.as_str())),
+                        Value::F32(g.confidence.parse().ok()),
+                        Value::Str(Some(s_text)),
+                        Value::Str(Some(t_text)),
+                        Value::Str(Some(&g.text)),
+                    ])?,
+                }
                 self.counts.events += 1;
                 let doc = self.doc;
                 self.dyads.entry((*s, *t)).or_default().add(stance, doc);
@@ -417,7 +522,11 @@ impl<W: Write> Aggregator<W> {
     /// (flushed) so that the caller can complete its file.
     pub fn finish(mut self) -> Result<(Summary, W), SummarizeError> {
         self.end_sentence().map_err(SummarizeError::Write)?;
-        let events = self.events.into_inner().map_err(|e| SummarizeError::Write(e.into_error()))?;
+        let events = match self.events {
+            Events::Csv(w) => w.into_inner().map_err(|e| e.into_error()),
+            Events::Parquet(t) => t.finish(),
+        }
+        .map_err(SummarizeError::Write)?;
         let code = |id: u32| self.actors[id as usize].0.to_string();
         let mut dyads: Vec<DyadRow> =
             self.dyads.iter().map(|(&(s, t), &tally)| DyadRow { period: None, source: code(s), target: code(t), tally }).collect();
@@ -568,61 +677,73 @@ impl Summary {
         })
     }
 
-    pub fn write_dyads(&self, w: impl Write) -> io::Result<()> {
-        write_dyad_rows(w, &self.dyads, None)
+    pub fn write_dyads(&self, w: impl Write + Send) -> io::Result<()> {
+        write_dyad_rows(w, self.options.format, &self.dyads, None)
     }
 
     /// series.csv; writes nothing without a period.
-    pub fn write_series(&self, w: impl Write) -> io::Result<()> {
+    pub fn write_series(&self, w: impl Write + Send) -> io::Result<()> {
         let Some(by) = self.options.by else { return Ok(()) };
-        write_dyad_rows(w, &self.series, Some(by))
+        write_dyad_rows(w, self.options.format, &self.series, Some(by))
     }
 
-    pub fn write_actors(&self, w: impl Write) -> io::Result<()> {
-        let mut w = csv::Writer::from_writer(w);
-        w.write_record([
-            "actor",
-            "names",
-            "mentions",
-            "documents",
-            "as_source_conciliatory",
-            "as_source_threatening",
-            "as_target_conciliatory",
-            "as_target_threatening",
-        ])?;
+    pub fn write_actors(&self, w: impl Write + Send) -> io::Result<()> {
+        use DataType::{UInt64, Utf8};
+        let columns = [
+            ("actor", Utf8, false),
+            ("names", Utf8, false),
+            ("mentions", UInt64, false),
+            ("documents", UInt64, false),
+            ("as_source_conciliatory", UInt64, false),
+            ("as_source_threatening", UInt64, false),
+            ("as_target_conciliatory", UInt64, false),
+            ("as_target_threatening", UInt64, false),
+        ];
+        let mut w = TableOut::new(w, self.options.format, &columns)?;
         let (c, t) = (Stance::Conciliatory.index(), Stance::Threatening.index());
         for a in &self.actors {
-            let names = neutralise(&a.names.join("|")).into_owned();
-            let nums = [a.mentions, a.documents, a.as_source[c], a.as_source[t], a.as_target[c], a.as_target[t]].map(|n| n.to_string());
-            w.write_record([a.actor.as_str(), &names].into_iter().chain(nums.iter().map(String::as_str)))?;
+            let names = a.names.join("|");
+            let nums = [a.mentions, a.documents, a.as_source[c], a.as_source[t], a.as_target[c], a.as_target[t]].map(Value::U64);
+            let mut row = vec![Value::Str(Some(&a.actor)), Value::Str(Some(&names))];
+            row.extend(nums);
+            w.push(&row)?;
         }
-        w.flush()
+        w.finish()?.flush()
     }
 }
 
-fn write_dyad_rows(w: impl Write, rows: &[DyadRow], by: Option<By>) -> io::Result<()> {
-    let mut w = csv::Writer::from_writer(w);
-    let header = ["source", "target", "events", "documents", "conciliatory", "threatening", "neutral", "net"];
-    match by {
-        Some(_) => w.write_record(std::iter::once("period").chain(header))?,
-        None => w.write_record(header)?,
-    }
+fn write_dyad_rows(w: impl Write + Send, format: Format, rows: &[DyadRow], by: Option<By>) -> io::Result<()> {
+    use DataType::{Float64, UInt64, Utf8};
+    let mut columns = vec![("period", Utf8, false)];
+    columns.truncate(usize::from(by.is_some()));
+    columns.extend([
+        ("source", Utf8, false),
+        ("target", Utf8, false),
+        ("events", UInt64, false),
+        ("documents", UInt64, false),
+        ("conciliatory", UInt64, false),
+        ("threatening", UInt64, false),
+        ("neutral", UInt64, false),
+        ("net", Float64, false),
+    ]);
+    let mut w = TableOut::new(w, format, &columns)?;
     for r in rows {
         let t = &r.tally;
-        let nums = [t.events, t.documents, t.conciliatory(), t.threatening(), t.neutral()].map(|n| n.to_string());
-        let net = format!("{:.4}", t.net());
         let period = by.zip(r.period).map(|(by, p)| by.name(p));
-        let cells = [r.source.as_str(), &r.target].into_iter().chain(nums.iter().map(String::as_str)).chain([net.as_str()]);
-        match &period {
-            Some(p) => w.write_record(std::iter::once(p.as_str()).chain(cells))?,
-            None => w.write_record(cells)?,
+        let mut row = Vec::with_capacity(columns.len());
+        if by.is_some() {
+            row.push(Value::Str(Some(period.as_deref().unwrap_or(""))));
         }
+        row.extend([Value::Str(Some(&r.source)), Value::Str(Some(&r.target))]);
+        row.extend([t.events, t.documents, t.conciliatory(), t.threatening(), t.neutral()].map(Value::U64));
+        row.push(Value::F64(t.net()));
+        w.push(&row)?;
     }
-    w.flush()
+    w.finish()?.flush()
 }
 
 /// Reads the CSVs in order as one stream and returns the summary; events go to `events`.
-pub fn summarize_files<W: Write>(paths: &[impl AsRef<Path>], options: Options, events: W) -> Result<(Summary, W), SummarizeError> {
+pub fn summarize_files<W: Write + Send>(paths: &[impl AsRef<Path>], options: Options, events: W) -> Result<(Summary, W), SummarizeError> {
     let mut agg = Aggregator::new(options, events)?;
     for p in paths {
         agg.read(SpanReader::open(p.as_ref())?)?;

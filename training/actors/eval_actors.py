@@ -98,6 +98,10 @@ def ratio(a, b):
 def eval_wikinews(binary, workdir, outdir):
     docs = [json.loads(line) for line in open(os.path.join(ROOT, "datasets/actors/gold_wikinews.jsonl"), encoding="utf-8")]
     pred = annotate(binary, docs, workdir, "wikinews")
+    # The team looked at the errors of half the articles (sha1(id) even) to
+    # improve the tables and rules; the other half was never looked at.
+    half = {d["id"]: "dev" if int(hashlib.sha1(d["id"].encode()).hexdigest(), 16) % 2 == 0 else "test" for d in docs}
+    by_half = Counter()
     n = found = right_primary = right_full = right_end_to_end = coded = coded_right = 0
     confusion = Counter()
     errors = []
@@ -117,6 +121,8 @@ def eval_wikinews(binary, workdir, outdir):
             # Of several overlapping entities, a coded one speaks for the mention.
             got = next((e["actor"] for e in hits if e["actor"]), "")
             ok_primary = primary(got) == primary(gold)
+            by_half[half[d["id"]] + "_found"] += 1
+            by_half[half[d["id"]] + "_right"] += ok_primary
             right_primary += ok_primary
             right_full += got == gold
             right_end_to_end += ok_primary
@@ -136,6 +142,9 @@ def eval_wikinews(binary, workdir, outdir):
         "recall_of_coded_actors": ratio(coded_right, coded),
         "gold_coded_pred_empty": confusion[("coded", "empty")],
         "gold_empty_pred_coded": confusion[("empty", "coded")],
+        "actor_accuracy_dev_half": ratio(by_half["dev_right"], by_half["dev_found"]),
+        "actor_accuracy_test_half": ratio(by_half["test_right"], by_half["test_found"]),
+        "mentions_found_test_half": by_half["test_found"],
     }
     write_report(outdir, "Actor codes on GUM Wikinews mentions (datasets/actors/gold_wikinews.jsonl)", metrics, errors,
                  ["doc_id", "mention", "gold", "predicted", "problem"])
@@ -263,6 +272,7 @@ def main():
         w = eval_wikinews(args.binary, work, os.path.join(args.out, "actors-wikinews"))
         p = eval_plover(args.binary, work, os.path.join(args.out, "actors-plover"))
     print(f"Wikinews: actor accuracy {w['actor_accuracy']} on {w['mentions_found']} of {w['mentions']} mentions "
+          f"(dev half {w['actor_accuracy_dev_half']}, test half {w['actor_accuracy_test_half']}) "
           f"(with roles {w['actor_accuracy_with_roles']}; end to end {w['actor_accuracy_end_to_end']})")
     for part in ("all", "heldout"):
         m = p[part]

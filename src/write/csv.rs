@@ -1,7 +1,7 @@
 //! The CSV writer: reads annotated documents and writes the review CSV, one
-//! row per sentence followed by one row per entity in it. This is the only
-//! place where byte offsets become character (code point) offsets, so that
-//! `text[start:end]` in Python gives back the `text` column.
+//! row per sentence followed by one row per entity in it. Byte offsets become
+//! character (code point) offsets here and in [`super::parquet`], both through
+//! [`CharCursor`], so that `text[start:end]` in Python gives back the `text` column.
 
 use std::borrow::Cow;
 use std::io::{self, Write};
