@@ -138,16 +138,18 @@ pub fn parse_day(s: &str) -> Option<String> {
     if !(rest.is_empty() || rest.starts_with('T') || rest.starts_with(' ')) {
         return None;
     }
-    let (year, month, day): (u32, u32, u32) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
-    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-    let days = match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+    let (year, month, day): (i32, u32, u32) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+    (year >= 1000 && (1..=12).contains(&month) && (1..=days_in_month(year, month)).contains(&day)).then(|| format!("{y}-{m}-{d}"))
+}
+
+/// Days in a month (1-12) of the proleptic Gregorian calendar.
+pub const fn days_in_month(year: i32, month: u32) -> u32 {
+    match month {
         4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
         2 => 28,
-        _ => return None,
-    };
-    (year >= 1000 && (1..=days).contains(&day)).then(|| format!("{y}-{m}-{d}"))
+        _ => 31,
+    }
 }
 
 /// A CAMEO-style actor code: a primary actor (an ISO 3166-1 alpha-3 country,

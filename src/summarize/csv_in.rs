@@ -13,22 +13,7 @@ use crate::core::{EntityKind, Stance};
 use crate::eval::pred::unneutralise;
 
 /// The header `detente annotate` writes, in order.
-pub const COLUMNS: [&str; 14] = [
-    "doc_id",
-    "sentence",
-    "kind",
-    "start",
-    "end",
-    "text",
-    "label",
-    "confidence",
-    "role",
-    "p_conciliatory",
-    "p_threatening",
-    "p_neutral",
-    "actor",
-    "date",
-];
+pub const COLUMNS: [&str; 14] = crate::write::HEADER;
 
 /// The columns added with actor coding; a CSV without them is from an older detente.
 const NEW_COLUMNS: [&str; 2] = ["actor", "date"];

@@ -4,6 +4,8 @@
 
 use std::fmt;
 
+use crate::core::days_in_month;
+
 /// A calendar day (proleptic Gregorian), as days since 1970-01-01.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date(i32);
@@ -71,14 +73,6 @@ impl fmt::Display for Date {
     }
 }
 
-fn days_in_month(y: i32, m: u32) -> u32 {
-    match m {
-        4 | 6 | 9 | 11 => 30,
-        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
-        2 => 28,
-        _ => 31,
-    }
-}
 
 /// The period length of `--by`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
