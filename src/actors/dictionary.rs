@@ -212,11 +212,6 @@ impl Dictionary {
         self.names.get(folded)?.iter().rev().find(|e| e.holds_on(day))
     }
 
-    /// Whether the folded name is in the dictionary at all (for any day).
-    pub fn knows(&self, folded: &str) -> bool {
-        self.names.contains_key(folded)
-    }
-
     /// The role code of a folded role phrase ("foreign minister" → `GOV`).
     pub fn agent(&self, folded: &str) -> Option<&ActorCode> {
         self.agents.get(folded)
@@ -224,14 +219,6 @@ impl Dictionary {
 
     pub fn agent_words(&self) -> usize {
         self.agent_words
-    }
-
-    pub fn len(&self) -> usize {
-        self.names.len() + self.agents.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 }
 

@@ -31,17 +31,19 @@ impl<'a> Resolver<'a> {
         let text = a.doc.text.as_str();
         // First what each mention says by itself or with its own title, then
         // the names learned from those for the mentions that said nothing.
+        // Each name is folded once; both passes read it.
+        let folded: Vec<Vec<String>> = a.sentences.iter().map(|s| s.entities.iter().map(|e| fold(&text[e.span])).collect()).collect();
         let mut codes: DocActors = Vec::with_capacity(a.sentences.len());
         let mut learned = Memory::default();
-        for s in &a.sentences {
+        for (s, names) in a.sentences.iter().zip(&folded) {
             let mut row = Vec::with_capacity(s.entities.len());
-            for e in &s.entities {
+            for (e, key) in s.entities.iter().zip(names) {
                 let name = &text[e.span];
                 let before = &text[s.span.start..e.span.start];
                 let after = &text[e.span.end..s.span.end.max(e.span.end)];
-                let code = self.own_code(e, name, before, after, day);
+                let code = self.own_code(e, name, key, before, after, day);
                 if let (Some(c), EntityKind::Per) = (&code, e.kind) {
-                    learned.teach(&fold(name), c);
+                    learned.teach(key, c);
                 }
                 row.push(code);
             }
@@ -50,33 +52,29 @@ impl<'a> Resolver<'a> {
         // The first and last words of the document's people: a bare
         // "Paris" after "Valeska Paris" is her, whatever tag it got.
         let mut person_words: HashSet<String> = HashSet::new();
-        for e in a.sentences.iter().flat_map(|s| &s.entities).filter(|e| e.kind == EntityKind::Per) {
-            let folded = fold(&text[e.span]);
-            let words: Vec<&str> = folded.split(' ').collect();
+        let entities = || a.sentences.iter().zip(&folded).flat_map(|(s, names)| s.entities.iter().zip(names));
+        for (_, key) in entities().filter(|(e, _)| e.kind == EntityKind::Per) {
+            let words: Vec<&str> = key.split(' ').collect();
             if let [first, .., last] = words.as_slice() {
                 person_words.insert(first.to_string());
                 person_words.insert(last.to_string());
             }
         }
-        for (s, row) in a.sentences.iter().zip(codes.iter_mut()) {
-            for (e, code) in s.entities.iter().zip(row.iter_mut()) {
-                let folded = fold(&text[e.span]);
-                if e.kind == EntityKind::Per {
-                    if code.is_none() {
-                        *code = learned.recall(&folded);
-                    }
-                } else if !folded.contains(' ') && person_words.contains(&folded) {
-                    *code = learned.recall(&folded);
+        for ((e, key), code) in entities().zip(codes.iter_mut().flatten()) {
+            if e.kind == EntityKind::Per {
+                if code.is_none() {
+                    *code = learned.recall(key);
                 }
+            } else if !key.contains(' ') && person_words.contains(key) {
+                *code = learned.recall(key);
             }
         }
         codes
     }
 
     /// The code a mention gets from the dictionary and its own context.
-    fn own_code(&self, e: &Entity, name: &str, before: &str, after: &str, day: Option<&str>) -> Option<ActorCode> {
-        let folded = fold(name);
-        if let Some(entry) = self.entry(&folded, e.kind, day) {
+    fn own_code(&self, e: &Entity, name: &str, folded: &str, before: &str, after: &str, day: Option<&str>) -> Option<ActorCode> {
+        if let Some(entry) = self.entry(folded, e.kind, day) {
             if entry.kind.is_state() {
                 // "the Iranian army", "Iran's foreign ministry".
                 if let Some(role) = self.role_after(after) {
@@ -100,7 +98,7 @@ impl<'a> Resolver<'a> {
             }
             return self.titled(before, after, day);
         }
-        self.state_and_role_inside(&folded, day)
+        self.state_and_role_inside(folded, day)
     }
 
     fn entry(&self, folded: &str, kind: EntityKind, day: Option<&str>) -> Option<&Entry> {
