@@ -560,6 +560,9 @@ IGOS = [
     ("European Union", "IGOEEC"), ("EU", "IGOEEC"), ("E.U.", "IGOEEC"),
     ("European Commission", "IGOEEC"), ("European Council", "IGOEEC"),
     ("European Parliament", "IGOEEC"), ("Council of the European Union", "IGOEEC"),
+    # The EU's names before 1993, which older news archives use.
+    ("European Community", "IGOEEC"), ("European Communities", "IGOEEC"),
+    ("European Economic Community", "IGOEEC"), ("EEC", "IGOEEC"),
     ("Brussels", ""),  # the city; EU metonymy is too ambiguous (also BEL)
     ("African Union", "IGOAFU"), ("AU", ""),
     ("Arab League", "IGOARL"), ("League of Arab States", "IGOARL"),
@@ -573,6 +576,7 @@ IGOS = [
     ("World Bank", "IGOWBK"), ("World Trade Organization", "IGOWTO"),
     ("WTO", "IGOWTO"), ("OPEC", "IGOOPC"),
     ("Organization of the Petroleum Exporting Countries", "IGOOPC"),
+    ("Asia-Pacific Economic Cooperation", "IGOAPC"), ("APEC", "IGOAPC"),
     ("ASEAN", "IGOASN"), ("Association of Southeast Asian Nations", "IGOASN"),
     ("Gulf Cooperation Council", "IGOGCC"), ("GCC", "IGOGCC"),
     ("Organization of American States", "IGOOAS"), ("OAS", "IGOOAS"),
