@@ -19,10 +19,12 @@ use crate::core::{parse_day, ActorCode};
 
 /// The tables shipped with detente, in the order they are loaded (a later
 /// table's name replaces an earlier one's).
-const BUILT_IN: [(&str, &str); 5] = [
+const BUILT_IN: [(&str, &str); 7] = [
     ("datasets/actors/places.tsv", include_str!("../../datasets/actors/places.tsv")),
     ("datasets/actors/organisations.tsv", include_str!("../../datasets/actors/organisations.tsv")),
     ("datasets/actors/institutions.tsv", include_str!("../../datasets/actors/institutions.tsv")),
+    ("datasets/actors/regions.tsv", include_str!("../../datasets/actors/regions.tsv")),
+    ("datasets/actors/parties.tsv", include_str!("../../datasets/actors/parties.tsv")),
     ("datasets/actors/agents.tsv", include_str!("../../datasets/actors/agents.tsv")),
     ("datasets/actors/office_holders.tsv", include_str!("../../datasets/actors/office_holders.tsv")),
 ];
