@@ -256,15 +256,17 @@ fn compute(
     out_tx: &SyncSender<Vec<Vec<Slot>>>,
 ) {
     loop {
+        // Wait for one batch, then take what else is ready: a slow stream
+        // (a pipe, a feed) gets each batch's output as soon as it is done,
+        // rather than when a whole window has arrived.
+        let Ok(first) = batch_rx.recv() else { return };
         let mut batches = Vec::with_capacity(window);
+        batches.push(first);
         while batches.len() < window {
-            match batch_rx.recv() {
+            match batch_rx.try_recv() {
                 Ok(b) => batches.push(b),
                 Err(_) => break,
             }
-        }
-        if batches.is_empty() {
-            return;
         }
         // `collect` on an indexed parallel iterator keeps the input order.
         let done: Vec<Vec<Slot>> = pool.install(|| batches.into_par_iter().map(|b| pipeline.process(b)).collect());

@@ -8,7 +8,8 @@ use std::fs::File;
 use std::io::{BufWriter, IsTerminal};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
@@ -19,10 +20,10 @@ use detente::core::count_words;
 use detente::error::{InputError, Problem, Severity};
 use detente::label::LabelStage;
 use detente::pipeline::{self, Component, Pipeline, RunSettings, Slot, SplitStage};
-use detente::read::{self, Corpus, Format, Input, Overlap, ReadSettings};
+use detente::read::{self, Corpus, Format, Input, Item, Overlap, ReadSettings};
 use detente::write::{CsvWriter, ParquetWriter, SpanWriter};
 
-use super::{Output, OutputFormat, EXIT_SKIPPED};
+use super::{Output, OutputFormat, Shard, EXIT_SKIPPED};
 
 /// Label the sentences and entities of a corpus and write them as CSV.
 ///
@@ -62,6 +63,19 @@ pub struct Args {
     /// in .parquet, else csv]. --errors is always CSV.
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub output_format: Option<OutputFormat>,
+
+    /// Leave out the CSV header row, so that the outputs of several runs
+    /// (shards, Spark partitions) concatenate into one CSV.
+    #[arg(long)]
+    pub no_header: bool,
+
+    /// Process only the documents whose id falls in shard I of N (I from 0
+    /// to N-1): N runs with --shard 0/N ... N-1/N cover a corpus exactly
+    /// once, wherever they run. The shard of an id is the 64-bit FNV-1a
+    /// hash of its UTF-8 bytes modulo N; a problem with no document id
+    /// (a malformed line) is reported by shard 0.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<Shard>,
 
     /// Also write every input problem (document, file, line, message) to
     /// FILE as CSV. FILE may not be an input or the --output.
@@ -165,6 +179,9 @@ pub struct Settings {
     pub inputs: Vec<Input>,
     pub output: Option<PathBuf>,
     pub output_format: OutputFormat,
+    /// Write the CSV header row.
+    pub header: bool,
+    pub shard: Option<Shard>,
     pub errors: Option<PathBuf>,
     pub read: ReadSettings,
     pub run: RunSettings,
@@ -195,6 +212,9 @@ impl Settings {
                 bail!("--resume cannot continue a Parquet output (its footer is written only at the end); run again without --resume, or write CSV");
             }
         }
+        if args.no_header && output_format != OutputFormat::Csv {
+            bail!("--no-header applies to CSV output only");
+        }
         if args.batch_size == 0 {
             bail!("--batch-size must be at least 1");
         }
@@ -220,6 +240,8 @@ impl Settings {
             inputs: args.inputs.iter().map(|s| Input::parse(s)).collect(),
             output: args.output.clone(),
             output_format,
+            header: !args.no_header,
+            shard: args.shard,
             errors: args.errors.clone(),
             read: ReadSettings {
                 id_field: args.id_field.clone(),
@@ -370,7 +392,8 @@ fn annotate(settings: &Settings, corpus: Corpus, pipeline: &Pipeline) -> anyhow:
         Box::new(CsvWriter::continuing(output, settings.neutralise_formulas))
     } else {
         match settings.output_format {
-            OutputFormat::Csv => Box::new(CsvWriter::new(output, settings.neutralise_formulas)?),
+            OutputFormat::Csv if settings.header => Box::new(CsvWriter::new(output, settings.neutralise_formulas)?),
+            OutputFormat::Csv => Box::new(CsvWriter::continuing(output, settings.neutralise_formulas)),
             OutputFormat::Parquet => Box::new(ParquetWriter::new(output).with_context(|| format!("cannot write {output_name}"))?),
         }
     };
@@ -382,7 +405,24 @@ fn annotate(settings: &Settings, corpus: Corpus, pipeline: &Pipeline) -> anyhow:
     let mut seen_ids: HashSet<u64> = HashSet::new();
     let hasher = std::hash::RandomState::new();
 
-    let items = corpus.skip(resume_at.items as usize);
+    // Documents of other shards are passed over before anything counts
+    // them, so a resumed shard run skips the same items it wrote.
+    let other_shards = Arc::new(AtomicU64::new(0));
+    let passed_over = Arc::clone(&other_shards);
+    let shard = settings.shard;
+    let items = corpus
+        .filter(move |item| {
+            let Some(shard) = shard else { return true };
+            let mine = match item {
+                Item::Doc(d) => shard.holds(&d.id),
+                Item::Problem(p) => p.doc_id.as_deref().map_or(shard.index == 0, |id| shard.holds(id)),
+            };
+            if !mine && matches!(item, Item::Doc(_)) {
+                passed_over.fetch_add(1, Ordering::Relaxed);
+            }
+            mine
+        })
+        .skip(resume_at.items as usize);
     let result = pipeline::run_batched(items, pipeline, &settings.run, |slot, batch_end| -> anyhow::Result<()> {
         items_done += 1;
         match slot {
@@ -416,6 +456,10 @@ fn annotate(settings: &Settings, corpus: Corpus, pipeline: &Pipeline) -> anyhow:
                 }
             }
         }
+        // On a pipe, each batch goes out as soon as it is written.
+        if batch_end && settings.output.is_none() {
+            writer.flush().with_context(|| format!("cannot write {output_name}"))?;
+        }
         if let (Some(cp), true) = (&checkpointer, batch_end) {
             if items_done - last_checkpoint.0 >= settings.checkpoint_every || last_checkpoint.1.elapsed() >= Duration::from_secs(2) {
                 writer.flush().with_context(|| format!("cannot write {output_name}"))?;
@@ -448,8 +492,15 @@ fn annotate(settings: &Settings, corpus: Corpus, pipeline: &Pipeline) -> anyhow:
     let output = result.and_then(|()| writer.finish().with_context(|| format!("cannot write {output_name}")))?;
     // A run that read nothing usually means a wrong path or extension; its
     // header-only CSV must not pass for a result.
-    let nothing_read = (resume_at.documents + tally.documents == 0)
-        .then(|| no_documents_message(&settings.inputs, tally.skipped, ignored_files));
+    let nothing_read = (resume_at.documents + tally.documents == 0).then(|| match settings.shard {
+        Some(shard) if other_shards.load(Ordering::Relaxed) > 0 => format!(
+            "shard {}/{} holds none of the {} documents read; nothing to annotate",
+            shard.index,
+            shard.count,
+            other_shards.load(Ordering::Relaxed)
+        ),
+        _ => no_documents_message(&settings.inputs, tally.skipped, ignored_files),
+    });
     if let (Some(message), Some(w)) = (&nothing_read, &mut errors_csv) {
         w.write_record(["warning", "", "", "", message])?;
     }

@@ -30,6 +30,45 @@ impl OutputFormat {
     }
 }
 
+/// `--shard I/N`: which part of a corpus a run processes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shard {
+    pub index: u64,
+    pub count: u64,
+}
+
+impl std::str::FromStr for Shard {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Shard, String> {
+        let bad = || format!("`{s}` is not a shard: expected I/N with 0 <= I < N, e.g. 0/4");
+        let (i, n) = s.split_once('/').ok_or_else(bad)?;
+        let (index, count): (u64, u64) = (i.trim().parse().map_err(|_| bad())?, n.trim().parse().map_err(|_| bad())?);
+        if count == 0 || index >= count {
+            return Err(bad());
+        }
+        Ok(Shard { index, count })
+    }
+}
+
+impl Shard {
+    /// Whether a document id belongs to this shard. The hash is FNV-1a
+    /// (64-bit) of the id's UTF-8 bytes: fixed, documented and the same on
+    /// every platform and in every language, unlike Rust's own hasher.
+    pub fn holds(&self, id: &str) -> bool {
+        fnv1a64(id.as_bytes()) % self.count == self.index
+    }
+}
+
+pub fn fnv1a64(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
 /// Some documents were skipped; the output is complete for the rest.
 pub const EXIT_SKIPPED: u8 = 1;
 /// Bad arguments, a missing model, an unwritable output.
