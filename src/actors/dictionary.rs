@@ -19,15 +19,21 @@ use crate::core::{parse_day, ActorCode};
 
 /// The tables shipped with detente, in the order they are loaded (a later
 /// table's name replaces an earlier one's).
-const BUILT_IN: [(&str, &str); 7] = [
+const BUILT_IN: [(&str, &str); 8] = [
     ("datasets/actors/places.tsv", include_str!("../../datasets/actors/places.tsv")),
     ("datasets/actors/organisations.tsv", include_str!("../../datasets/actors/organisations.tsv")),
     ("datasets/actors/institutions.tsv", include_str!("../../datasets/actors/institutions.tsv")),
     ("datasets/actors/regions.tsv", include_str!("../../datasets/actors/regions.tsv")),
     ("datasets/actors/parties.tsv", include_str!("../../datasets/actors/parties.tsv")),
     ("datasets/actors/agents.tsv", include_str!("../../datasets/actors/agents.tsv")),
+    ("datasets/actors/office_holders_history.tsv", include_str!("../../datasets/actors/office_holders_history.tsv")),
     ("datasets/actors/office_holders.tsv", include_str!("../../datasets/actors/office_holders.tsv")),
 ];
+
+/// Tables whose rows add periods to the names of the table before them
+/// instead of replacing them: the present office holders continue their
+/// own history.
+const CONTINUES_PREVIOUS: [&str; 1] = ["datasets/actors/office_holders.tsv"];
 
 /// What a dictionary name is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -126,7 +132,7 @@ impl Dictionary {
     pub fn built_in() -> Dictionary {
         let mut d = Dictionary::default();
         for (name, text) in BUILT_IN {
-            d.add_tsv(Path::new(name), text).expect("the built-in actor tables are checked by the tests");
+            d.add_rows(Path::new(name), text, !CONTINUES_PREVIOUS.contains(&name)).expect("the built-in actor tables are checked by the tests");
         }
         d
     }
@@ -140,6 +146,12 @@ impl Dictionary {
 
     /// Adds the rows of one table; `path` only names it in errors.
     pub fn add_tsv(&mut self, path: &Path, text: &str) -> Result<(), DictionaryError> {
+        self.add_rows(path, text, true)
+    }
+
+    /// Adds the rows of one table; with `replace`, its names replace the
+    /// same names loaded before, else its rows join theirs.
+    fn add_rows(&mut self, path: &Path, text: &str, replace: bool) -> Result<(), DictionaryError> {
         let err = |line: usize, message: String| DictionaryError::Line { path: path.to_path_buf(), line, message };
         let mut rows: Vec<(String, Entry)> = Vec::new();
         let mut header_seen = false;
@@ -200,7 +212,7 @@ impl Dictionary {
                 self.agents.insert(name.clone(), entry.code.clone());
                 continue;
             }
-            if replaced.insert(name) {
+            if replaced.insert(name) && replace {
                 self.names.remove(name);
             }
             self.names.entry(name.clone()).or_default().push(entry.clone());
@@ -345,5 +357,25 @@ mod tests {
             assert_eq!(d.lookup(&fold(name), Some("2026-06-01")).map(|e| e.code.as_str()), Some(code), "{name}");
         }
         assert_eq!(d.agent("army").map(|c| c.as_str()), Some("MIL"));
+    }
+
+    #[test]
+    fn the_present_office_holders_continue_their_history() {
+        let d = Dictionary::built_in();
+        let cases = [
+            ("Joe Biden", "2015-06-01", Some("USAGOV")),
+            ("Joe Biden", "2019-06-01", None),
+            ("Joe Biden", "2023-06-01", Some("USAGOV")),
+            ("Keir Starmer", "2022-06-01", Some("GBROPP")),
+            ("Keir Starmer", "2025-06-01", Some("GBRGOV")),
+            ("Starmer", "2025-06-01", Some("GBRGOV")),
+            ("Rishi Sunak", "2023-02-23", Some("GBRGOV")),
+            ("Rishi Sunak", "2026-01-01", None),
+        ];
+        for (name, day, code) in cases {
+            assert_eq!(d.lookup(&fold(name), Some(day)).map(|e| e.code.as_str()), code, "{name} on {day}");
+        }
+        // Undated, only the present counts.
+        assert_eq!(d.lookup(&fold("Keir Starmer"), None).map(|e| e.code.as_str()), Some("GBRGOV"));
     }
 }
