@@ -26,6 +26,7 @@ enum Command {
     Annotate(cmd::annotate::Args),
     Eval(cmd::eval::Args),
     Summarize(cmd::summarize::Args),
+    Merge(cmd::merge::Args),
 }
 
 fn main() -> ExitCode {
@@ -34,6 +35,7 @@ fn main() -> ExitCode {
         Command::Annotate(args) => cmd::annotate::run(&args),
         Command::Eval(args) => cmd::eval::run(&args),
         Command::Summarize(args) => cmd::summarize::run(&args),
+        Command::Merge(args) => cmd::merge::run(&args),
     };
     match result {
         Ok(code) => code,

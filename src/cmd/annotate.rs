@@ -21,7 +21,7 @@ use detente::error::{InputError, Problem, Severity};
 use detente::label::LabelStage;
 use detente::pipeline::{self, Component, Pipeline, RunSettings, Slot, SplitStage};
 use detente::read::{self, Corpus, Format, Input, Item, Overlap, ReadSettings};
-use detente::write::{CsvWriter, ParquetWriter, SpanWriter};
+use detente::write::{CsvWriter, JsonlWriter, ParquetWriter, SpanWriter};
 
 use super::{Output, OutputFormat, Shard, EXIT_SKIPPED};
 
@@ -58,9 +58,11 @@ pub struct Args {
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 
-    /// Write the spans as `csv` or as `parquet` (typed columns; needs
-    /// --output, and cannot --resume) [default: parquet when --output ends
-    /// in .parquet, else csv]. --errors is always CSV.
+    /// Write the spans as `csv`, as `parquet` (typed columns; needs
+    /// --output, and cannot --resume), or as `jsonl` (one JSON object per
+    /// document with its sentences and their entities, the CSV's fields;
+    /// cannot --resume) [default: by the --output extension (.parquet,
+    /// .jsonl), else csv]. --errors is always CSV.
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub output_format: Option<OutputFormat>,
 
@@ -211,6 +213,9 @@ impl Settings {
             if args.resume {
                 bail!("--resume cannot continue a Parquet output (its footer is written only at the end); run again without --resume, or write CSV");
             }
+        }
+        if output_format == OutputFormat::Jsonl && args.resume {
+            bail!("--resume continues CSV output only; run again without --resume, or write CSV");
         }
         if args.no_header && output_format != OutputFormat::Csv {
             bail!("--no-header applies to CSV output only");
@@ -383,7 +388,7 @@ fn annotate(settings: &Settings, corpus: Corpus, pipeline: &Pipeline) -> anyhow:
     // checkpoint could make a killed run resumable.
     let checkpointer = match settings.output_format {
         OutputFormat::Csv => output.checkpointer().with_context(|| format!("cannot write {output_name}"))?,
-        OutputFormat::Parquet => None,
+        OutputFormat::Parquet | OutputFormat::Jsonl => None,
     };
     let mut writer: Box<dyn SpanWriter<Output> + Send> = if resume_at.items > 0 {
         if !settings.quiet {
@@ -395,6 +400,7 @@ fn annotate(settings: &Settings, corpus: Corpus, pipeline: &Pipeline) -> anyhow:
             OutputFormat::Csv if settings.header => Box::new(CsvWriter::new(output, settings.neutralise_formulas)?),
             OutputFormat::Csv => Box::new(CsvWriter::continuing(output, settings.neutralise_formulas)),
             OutputFormat::Parquet => Box::new(ParquetWriter::new(output).with_context(|| format!("cannot write {output_name}"))?),
+            OutputFormat::Jsonl => Box::new(JsonlWriter::new(output)),
         }
     };
     let mut tally = Tally { skipped: resume_at.skipped, ..Tally::default() };

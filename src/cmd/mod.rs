@@ -3,6 +3,7 @@
 
 pub mod annotate;
 pub mod eval;
+pub mod merge;
 pub mod summarize;
 
 use std::fs::{self, File};
@@ -18,6 +19,8 @@ use anyhow::Context;
 pub enum OutputFormat {
     Csv,
     Parquet,
+    /// One JSON object per document (annotate only).
+    Jsonl,
 }
 
 impl OutputFormat {
@@ -25,6 +28,7 @@ impl OutputFormat {
     pub fn resolve(flag: Option<OutputFormat>, file: Option<&Path>) -> OutputFormat {
         flag.unwrap_or(match file.and_then(|f| f.extension()) {
             Some(e) if e.eq_ignore_ascii_case("parquet") => OutputFormat::Parquet,
+            Some(e) if e.eq_ignore_ascii_case("jsonl") || e.eq_ignore_ascii_case("ndjson") => OutputFormat::Jsonl,
             _ => OutputFormat::Csv,
         })
     }

@@ -110,6 +110,7 @@ impl Settings {
         let format = match args.output_format {
             OutputFormat::Csv => Format::Csv,
             OutputFormat::Parquet => Format::Parquet,
+            OutputFormat::Jsonl => bail!("summarize writes its tables as csv or parquet, not jsonl"),
         };
         if args.out.is_dir() {
             let [events, dyads, actors, series] = table_names(format);

@@ -6,7 +6,7 @@
 use std::borrow::Cow;
 use std::io::{self, Write};
 
-use crate::core::{Annotated, StanceProbs};
+use crate::core::Annotated;
 
 /// The CSV contract's columns, in order.
 pub const HEADER: [&str; 14] = [
@@ -80,85 +80,37 @@ impl<W: Write> CsvWriter<W> {
         CsvWriter { out, neutralise_formulas }
     }
 
-    /// A text cell; only a formula-like one is copied (to prefix it).
     fn text_cell<'a>(&self, s: &'a str) -> Cow<'a, str> {
-        if self.neutralise_formulas && is_formula_start(s) {
-            Cow::Owned(format!("'{s}"))
-        } else {
-            Cow::Borrowed(s)
-        }
+        text_cell(self.neutralise_formulas, s)
     }
 
     /// Writes every row of one document.
     pub fn write_doc(&mut self, a: &Annotated) -> io::Result<()> {
-        let text = a.doc.text.as_str();
-        let mut cursor = CharCursor::default();
         let doc_id = self.text_cell(&a.doc.id);
         let date = a.doc.date.as_deref().unwrap_or("");
-        for (i, s) in a.sentences.iter().enumerate() {
-            let start = cursor.at(text, s.span.start);
-            // Entities lie inside the sentence and in order, so a copy of the
-            // cursor walks them forward and ends at the sentence end.
-            let mut inner = cursor;
-            let mut entity_offsets = Vec::with_capacity(s.entities.len());
-            for e in &s.entities {
-                entity_offsets.push((inner.at(text, e.span.start), inner.at(text, e.span.end)));
-            }
-            let end = inner.at(text, s.span.end);
-            cursor = inner;
-
-            let index = i.to_string();
-            let (label, confidence) = match s.stance {
-                Some(p) => {
-                    let (best, conf) = p.best();
-                    (best.as_str(), prob(conf))
-                }
-                None => ("", String::new()),
-            };
-            let p = probs(s.stance);
-            let stext = self.text_cell(&text[s.span]);
-            self.out
-                .write_record([
-                    doc_id.as_ref(),
-                    &index,
-                    "sentence",
-                    &start.to_string(),
-                    &end.to_string(),
-                    stext.as_ref(),
-                    label,
-                    &confidence,
-                    "",
-                    &p[0],
-                    &p[1],
-                    &p[2],
-                    "",
-                    date,
-                ])
-                .map_err(into_io)?;
-            for (e, (es, ee)) in s.entities.iter().zip(entity_offsets) {
-                let etext = self.text_cell(&text[e.span]);
-                let ep = probs(e.stance);
-                self.out
-                    .write_record([
-                        doc_id.as_ref(),
-                        &index,
-                        "entity",
-                        &es.to_string(),
-                        &ee.to_string(),
-                        etext.as_ref(),
-                        e.kind.as_str(),
-                        &prob(e.confidence),
-                        e.role.map_or("", |r| r.as_str()),
-                        &ep[0],
-                        &ep[1],
-                        &ep[2],
-                        e.actor.as_ref().map_or("", |c| c.as_str()),
-                        date,
-                    ])
-                    .map_err(into_io)?;
-            }
-        }
-        Ok(())
+        let neutralise = self.neutralise_formulas;
+        let out = &mut self.out;
+        super::for_each_row(a, |r| {
+            let p = r.probs.map_or_else(Default::default, |p| p.map(prob));
+            let text = text_cell(neutralise, r.text);
+            out.write_record([
+                doc_id.as_ref(),
+                &r.sentence.to_string(),
+                r.kind.as_str(),
+                &r.start.to_string(),
+                &r.end.to_string(),
+                text.as_ref(),
+                r.label.unwrap_or(""),
+                &r.confidence.map(prob).unwrap_or_default(),
+                r.role.unwrap_or(""),
+                &p[0],
+                &p[1],
+                &p[2],
+                r.actor.unwrap_or(""),
+                date,
+            ])
+            .map_err(into_io)
+        })
     }
 
     pub fn flush(&mut self) -> io::Result<()> {
@@ -171,17 +123,18 @@ impl<W: Write> CsvWriter<W> {
     }
 }
 
-/// Probability formatting: four decimals is finer than any calibration.
-fn prob(p: f32) -> String {
-    format!("{p:.4}")
+/// A text cell; only a formula-like one is copied (to prefix it).
+fn text_cell(neutralise_formulas: bool, s: &str) -> Cow<'_, str> {
+    if neutralise_formulas && is_formula_start(s) {
+        Cow::Owned(format!("'{s}"))
+    } else {
+        Cow::Borrowed(s)
+    }
 }
 
-/// The three `p_` cells, empty when there is no stance.
-fn probs(p: Option<StanceProbs>) -> [String; 3] {
-    match p {
-        Some(p) => [prob(p.0[0]), prob(p.0[1]), prob(p.0[2])],
-        None => Default::default(),
-    }
+/// Probability formatting: four decimals is finer than any calibration.
+pub(crate) fn prob(p: f32) -> String {
+    format!("{p:.4}")
 }
 
 /// Keeps the I/O error kind (a closed pipe must stay recognisable).
@@ -195,7 +148,7 @@ fn into_io(e: csv::Error) -> io::Error {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::{ActorCode, Document, Entity, EntityKind, Origin, Role, Sentence, Span};
+    use crate::core::{ActorCode, Document, Entity, EntityKind, Origin, Role, Sentence, Span, StanceProbs};
 
     fn annotated(text: &str) -> Annotated {
         Annotated::new(Document::new("d1", text, Origin { path: None, line: None }))

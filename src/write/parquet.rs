@@ -17,8 +17,8 @@ use arrow_array::builder::{Date32Builder, Float32Builder, Float64Builder, String
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
 
-use super::csv::{CharCursor, HEADER};
-use crate::core::{Annotated, StanceProbs};
+use super::csv::HEADER;
+use crate::core::Annotated;
 
 /// Rows per record batch, and so per row group: enough for good compression,
 /// few enough that the buffered columns stay small whatever the corpus size.
@@ -166,61 +166,29 @@ impl<W: Write + Send> ParquetWriter<W> {
 
     /// Writes every row of one document: the CSV's rows, typed.
     pub fn write_doc(&mut self, a: &Annotated) -> io::Result<()> {
-        let text = a.doc.text.as_str();
-        let mut cursor = CharCursor::default();
         let doc_id = Value::Str(Some(&a.doc.id));
         // A date that is not a day (the reader accepts only days) is left null.
         let date = Value::Date(a.doc.date.as_deref().and_then(crate::summarize::Date::parse).map(|d| d.days()));
-        let probs = |p: Option<StanceProbs>| p.map_or([None; 3], |p| p.0.map(Some)).map(Value::F32);
-        for (i, s) in a.sentences.iter().enumerate() {
-            let index = Value::U32(i as u32);
-            let start = cursor.at(text, s.span.start) as u64;
-            let mut inner = cursor;
-            let mut entity_offsets = Vec::with_capacity(s.entities.len());
-            for e in &s.entities {
-                entity_offsets.push((inner.at(text, e.span.start) as u64, inner.at(text, e.span.end) as u64));
-            }
-            let end = inner.at(text, s.span.end) as u64;
-            cursor = inner;
-            let best = s.stance.map(|p| p.best());
-            let [p0, p1, p2] = probs(s.stance);
-            self.table.push(&[
+        let table = &mut self.table;
+        super::for_each_row(a, |r| {
+            let [p0, p1, p2] = r.probs.map_or([None; 3], |p| p.map(Some)).map(Value::F32);
+            table.push(&[
                 doc_id,
-                index,
-                Value::Str(Some("sentence")),
-                Value::U64(start),
-                Value::U64(end),
-                Value::Str(Some(&text[s.span])),
-                Value::Str(best.map(|(b, _)| b.as_str())),
-                Value::F32(best.map(|(_, c)| c)),
-                Value::Str(None),
+                Value::U32(r.sentence as u32),
+                Value::Str(Some(r.kind.as_str())),
+                Value::U64(r.start as u64),
+                Value::U64(r.end as u64),
+                Value::Str(Some(r.text)),
+                Value::Str(r.label),
+                Value::F32(r.confidence),
+                Value::Str(r.role),
                 p0,
                 p1,
                 p2,
-                Value::Str(None),
+                Value::Str(r.actor),
                 date,
-            ])?;
-            for (e, (es, ee)) in s.entities.iter().zip(entity_offsets) {
-                let [p0, p1, p2] = probs(e.stance);
-                self.table.push(&[
-                    doc_id,
-                    index,
-                    Value::Str(Some("entity")),
-                    Value::U64(es),
-                    Value::U64(ee),
-                    Value::Str(Some(&text[e.span])),
-                    Value::Str(Some(e.kind.as_str())),
-                    Value::F32(Some(e.confidence)),
-                    Value::Str(e.role.map(|r| r.as_str())),
-                    p0,
-                    p1,
-                    p2,
-                    Value::Str(e.actor.as_ref().map(|c| c.as_str())),
-                    date,
-                ])?;
-            }
-        }
-        Ok(())
+            ])
+        })
     }
 }
 
