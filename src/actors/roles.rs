@@ -201,10 +201,13 @@ mod tests {
         a.sentences[0].entities.iter().map(|e| e.role.unwrap()).collect()
     }
 
+    /// A sentence, its entities with the model's roles, and the roles after.
+    type PassiveCase<'a> = (&'a str, &'a [(&'a str, Role)], &'a [Role]);
+
     #[test]
     fn a_passive_clause_turns_round() {
         use Role::*;
-        let cases: &[(&str, &[(&str, Role)], &[Role])] = &[
+        let cases: &[PassiveCase] = &[
             (
                 "A camp for Congolese refugees was attacked by Burundian militiamen armed with machetes.",
                 &[("Congolese", Source), ("Burundian", Target)],
