@@ -121,6 +121,13 @@ def main():
     # --quant-ops MatMul: MatMul only (measured better on stance dev).
     ops = [o for o in args.quant_ops.split(",") if o]
     quantize_dynamic(fp, q, per_channel=True, op_types_to_quantize=ops, weight_type=QuantType.QInt8)
+    # The same weights as uint8, so that CPUs without VNNI compute exact sums (training/reencode_u8.py).
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    from reencode_u8 import reencode
+    import onnx
+    qm = onnx.load(q)
+    print(f"{reencode(qm)} int8 tensors re-encoded as uint8")
+    onnx.save(qm, q)
     print(f"fp32 {os.path.getsize(fp) / 1e6:.1f} MB -> int8 ({'+'.join(ops)}) {os.path.getsize(q) / 1e6:.1f} MB")
 
     cfg_src = args.config or os.path.join(args.stance, "onnx_int8", "config.json")
