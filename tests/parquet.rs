@@ -67,7 +67,11 @@ fn assert_same_rows(csv_path: &Path, parquet_path: &Path) {
     for (r, row) in rows.iter().enumerate() {
         for (c, expected) in row.iter().enumerate() {
             match cell(&batch, c, r) {
-                Cell::Text(t) => assert_eq!(t, expected, "row {r} column {}", header[c]),
+                // The CSV prefixes a formula-like cell with `'`; Parquet keeps the text as it is.
+                Cell::Text(t) => {
+                    let unprefixed = expected.strip_prefix('\'').filter(|rest| rest.starts_with(['=', '+', '-', '@', '\t', '\r']));
+                    assert_eq!(t, unprefixed.unwrap_or(expected), "row {r} column {}", header[c]);
+                }
                 Cell::Num(x) => {
                     let want: f64 = expected.parse().unwrap_or_else(|_| panic!("row {r} column {}: `{expected}`", header[c]));
                     assert!((x - want).abs() <= 5e-5, "row {r} column {}: {x} vs {want}", header[c]);
@@ -161,7 +165,7 @@ fn summarize_parquet_equals_the_csv() {
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     }
     assert!(pq_dir.join("report.html").exists() && !pq_dir.join("dyads.csv").exists());
-    for table in ["dyads", "actors", "series"] {
+    for table in ["events", "dyads", "actors", "series"] {
         assert_same_rows(&csv_dir.join(format!("{table}.csv")), &pq_dir.join(format!("{table}.parquet")));
     }
     let dyads = read_parquet(&pq_dir.join("dyads.parquet"));
@@ -170,6 +174,5 @@ fn summarize_parquet_equals_the_csv() {
     assert_eq!(dyads.schema().field_with_name("net").unwrap().data_type(), &DataType::Float64);
     let events = read_parquet(&pq_dir.join("events.parquet"));
     assert_eq!(events.schema().field_with_name("date").unwrap().data_type(), &DataType::Date32);
-    let (_, csv_events) = read_csv(&csv_dir.join("events.csv"));
-    assert_eq!(events.num_rows(), csv_events.len());
+    assert!(events.num_rows() > 10);
 }
