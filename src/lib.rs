@@ -14,6 +14,7 @@ pub mod eval;
 pub mod label;
 pub mod pipeline;
 pub mod read;
+pub mod review;
 pub mod split;
 pub mod summarize;
 pub mod write;

@@ -27,6 +27,7 @@ enum Command {
     Eval(cmd::eval::Args),
     Summarize(cmd::summarize::Args),
     Merge(cmd::merge::Args),
+    Review(cmd::review::Args),
 }
 
 fn main() -> ExitCode {
@@ -36,6 +37,7 @@ fn main() -> ExitCode {
         Command::Eval(args) => cmd::eval::run(&args),
         Command::Summarize(args) => cmd::summarize::run(&args),
         Command::Merge(args) => cmd::merge::run(&args),
+        Command::Review(args) => cmd::review::run(&args),
     };
     match result {
         Ok(code) => code,

@@ -4,6 +4,7 @@
 pub mod annotate;
 pub mod eval;
 pub mod merge;
+pub mod review;
 pub mod summarize;
 
 use std::fs::{self, File};

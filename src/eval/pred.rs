@@ -20,6 +20,8 @@ pub struct PredSentence {
     pub text: String,
     pub label: Option<Stance>,
     pub confidence: Option<f64>,
+    /// conciliatory, threatening, neutral, where the CSV has them.
+    pub probs: Option<[f64; 3]>,
 }
 
 /// A predicted entity row.
@@ -33,6 +35,7 @@ pub struct PredEntity {
     pub label: String,
     pub confidence: Option<f64>,
     pub role: Option<String>,
+    pub actor: Option<String>,
 }
 
 /// Everything predicted for one document.
@@ -81,11 +84,13 @@ impl PredDoc {
                     label: e.kind.as_str().to_string(),
                     confidence: Some(e.confidence as f64),
                     role: e.role.map(|r| r.as_str().to_string()),
+                    actor: e.actor.as_ref().map(|c| c.as_str().to_string()),
                 });
             }
             let end = inner.at(text, s.span.end);
             cursor = inner;
-            doc.sentences.push(PredSentence { index: i, start, end, text: text[s.span].to_string(), label, confidence });
+            let probs = s.stance.map(|p| p.0.map(f64::from));
+            doc.sentences.push(PredSentence { index: i, start, end, text: text[s.span].to_string(), label, confidence, probs });
         }
         doc
     }
@@ -163,6 +168,8 @@ impl Predictions {
         let c_label = col("label")?;
         let c_conf = col("confidence")?;
         let c_role = headers.iter().position(|h| h == "role");
+        let c_actor = headers.iter().position(|h| h == "actor");
+        let c_probs = ["p_conciliatory", "p_threatening", "p_neutral"].map(|n| headers.iter().position(|h| h == n));
 
         let mut preds = Predictions::default();
         let mut current: Option<PredDoc> = None;
@@ -206,14 +213,21 @@ impl Predictions {
                     } else {
                         Some(Stance::parse(label).ok_or_else(|| perr(line, format!("unknown stance label `{label}`")))?)
                     };
-                    doc.sentences.push(PredSentence { index, start, end, text, label, confidence: confidence.filter(|_| label.is_some()) });
+                    // Probabilities are for display (review); a bad one is no prediction.
+                    let p = c_probs.map(|c| c.and_then(|c| rec.get(c)).and_then(|v| v.trim().parse::<f64>().ok()));
+                    let probs = match p {
+                        [Some(a), Some(b), Some(c)] => Some([a, b, c]),
+                        _ => None,
+                    };
+                    doc.sentences.push(PredSentence { index, start, end, text, label, confidence: confidence.filter(|_| label.is_some()), probs });
                 }
                 "entity" => {
                     if label.is_empty() {
                         return Err(perr(line, "entity row without a label".into()));
                     }
                     let role = c_role.and_then(|c| rec.get(c)).map(str::trim).filter(|r| !r.is_empty()).map(str::to_string);
-                    doc.entities.push(PredEntity { sentence: index, start, end, text, label: label.to_string(), confidence, role });
+                    let actor = c_actor.and_then(|c| rec.get(c)).map(str::trim).filter(|a| !a.is_empty()).map(str::to_string);
+                    doc.entities.push(PredEntity { sentence: index, start, end, text, label: label.to_string(), confidence, role, actor });
                 }
                 other => return Err(perr(line, format!("`kind` is `{other}`, expected sentence or entity"))),
             }
