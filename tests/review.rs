@@ -4,35 +4,20 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
 
-use common::jsonl;
+use common::{jsonl, ReviewServer as Server};
 
-/// A running `detente review` on a free port.
-struct Server {
-    child: Child,
-    addr: String,
+/// What the API tests do with a server.
+trait Api {
+    fn request(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> (u16, String);
+    fn get_json(&self, path: &str) -> serde_json::Value;
+    fn token(&self) -> String;
+    fn decide(&self, token: &str, body: serde_json::Value) -> (u16, String);
 }
 
-impl Server {
-    fn start(dir: &Path, reviewer: &str) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_detente"))
-            .current_dir(dir)
-            .args(["review", "spans.csv", "--corpus", "corpus.jsonl", "--db", "review.sqlite", "--port", "0", "--reviewer", reviewer])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-        let addr =
-            line.split("http://").nth(1).and_then(|r| r.split('/').next()).unwrap_or_else(|| panic!("no URL in {line:?}")).to_string();
-        Server { child, addr }
-    }
-
+impl Api for Server {
     /// One HTTP/1.1 request; returns the status and the body.
     fn request(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> (u16, String) {
         let mut s = TcpStream::connect(&self.addr).unwrap();
@@ -68,18 +53,6 @@ impl Server {
 
     fn decide(&self, token: &str, body: serde_json::Value) -> (u16, String) {
         self.request("POST", "/api/decision", &[("Content-Type", "application/json"), ("X-Detente-Token", token)], &body.to_string())
-    }
-
-    fn kill(mut self) {
-        self.child.kill().unwrap();
-        self.child.wait().unwrap();
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
