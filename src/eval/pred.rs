@@ -89,7 +89,8 @@ impl PredDoc {
             }
             let end = inner.at(text, s.span.end);
             cursor = inner;
-            let probs = s.stance.map(|p| p.0.map(f64::from));
+            // Four decimals, as the CSV has them.
+            let probs = s.stance.map(|p| p.0.map(|x| crate::write::csv::prob(x).parse().expect("a formatted float parses")));
             doc.sentences.push(PredSentence { index: i, start, end, text: text[s.span].to_string(), label, confidence, probs });
         }
         doc
