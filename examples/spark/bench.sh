@@ -11,28 +11,8 @@
 # start and stop of the JVM and of the Spark session (about 5-10 s).
 set -uo pipefail
 
-HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-REPO=$(cd "$HERE/../.." && pwd)
-DETENTE=${DETENTE:-$REPO/target/release/detente}
-MODEL=${MODEL:-$REPO/models/detente}
-DOCS=${DOCS:-5000}
-VENV=$HERE/.venv
-WORK=$HERE/work
-
-die() { echo "bench: $*" >&2; exit 2; }
-now() { date +%s.%N; }
-since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
-
-[ -x "$DETENTE" ] || die "no detente binary at $DETENTE"
-if ! "$VENV/bin/python" -c 'import pyspark' 2>/dev/null; then
-    "${PYTHON:-python3}" -m venv "$VENV" && "$VENV/bin/pip" install -q -r "$HERE/requirements.txt" || die "venv failed"
-fi
-PY=$VENV/bin/python
-export PYSPARK_PYTHON=$PY PYSPARK_DRIVER_PYTHON=$PY
-mkdir -p "$WORK" && cd "$WORK" || die "no $WORK"
-rm -rf bin && mkdir bin && cp "$DETENTE" bin/detente && cp "$(dirname "$DETENTE")"/libonnxruntime.so* bin/ 2>/dev/null
-BIN=$WORK/bin/detente
-rm -rf model && cp -r "$MODEL" model && MODEL=$WORK/model || die "cannot copy $MODEL"
+# shellcheck source=common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 if [ ! -s corpus.jsonl ] || [ "$(cat corpus.docs 2>/dev/null)" != "$DOCS" ]; then
     "$PY" "$HERE/make_corpus.py" --docs "$DOCS" -o corpus.jsonl 2>/dev/null || die "make_corpus failed"

@@ -11,44 +11,9 @@
 # the venv, default python3).  Work files go to examples/spark/work/.
 set -uo pipefail
 
-HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-REPO=$(cd "$HERE/../.." && pwd)
-DETENTE=${DETENTE:-$REPO/target/release/detente}
-MODEL=${MODEL:-$REPO/models/detente}
-DOCS=${DOCS:-5000}
 PARTITIONS=${PARTITIONS:-4}
-VENV=$HERE/.venv
-WORK=$HERE/work
-
-die() { echo "run_local: $*" >&2; exit 2; }
-now() { date +%s.%N; }
-since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
-
-[ -x "$DETENTE" ] || die "no detente binary at $DETENTE (cargo build --release, or set DETENTE)"
-"$DETENTE" annotate --help | grep -q -- --no-header || die "$DETENTE has no --no-header: rebuild it"
-[ -d "$MODEL" ] || die "no model folder at $MODEL (set MODEL)"
-
-# 1. The virtual environment with PySpark.
-if ! "$VENV/bin/python" -c 'import pyspark' 2>/dev/null; then
-    echo "== creating $VENV"
-    "${PYTHON:-python3}" -m venv "$VENV" || die "cannot create the venv"
-    "$VENV/bin/pip" install -q -r "$HERE/requirements.txt" || die "pip install failed"
-fi
-PY=$VENV/bin/python
-export PYSPARK_PYTHON=$PY PYSPARK_DRIVER_PYTHON=$PY
-command -v java >/dev/null || die "Spark needs Java 17 or 21 on PATH"
-
-mkdir -p "$WORK"
-cd "$WORK" || die "no $WORK"
-# Snapshot the binary (and the ONNX Runtime library it loads from its own folder)
-# and the model, so that a rebuild or a new model during the test cannot mix versions.
-rm -rf bin && mkdir bin
-cp "$DETENTE" bin/detente || die "cannot copy $DETENTE"
-cp "$(dirname "$DETENTE")"/libonnxruntime.so* bin/ 2>/dev/null || true
-BIN=$WORK/bin/detente
-rm -rf model && cp -r "$MODEL" model || die "cannot copy $MODEL"   # the model too
-echo "== detente: $("$BIN" --version 2>/dev/null || echo '?') from $DETENTE; model $MODEL ($(sha256sum model/model.onnx | cut -c1-12))"
-MODEL=$WORK/model
+# shellcheck source=common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 echo "== pyspark $("$PY" -c 'import pyspark; print(pyspark.__version__)'), $(java -version 2>&1 | head -1)"
 
 declare -a SUMMARY

@@ -72,25 +72,18 @@ impl<'a> Resolver<'a> {
             }
         }
         let home = home_country(codes.iter().flatten().flatten());
-        let mut filled: Vec<Option<ActorCode>> = Vec::new();
-        for ((e, key), code) in entities().zip(codes.iter().flatten()) {
-            let mut code = code.clone();
+        for ((e, key), code) in entities().zip(codes.iter_mut().flatten()) {
             if e.kind == EntityKind::Per {
                 if code.is_none() {
-                    code = learned.recall(key);
+                    *code = learned.recall(key);
                 }
             } else if !key.contains(' ') && person_words.contains(key) {
-                code = learned.recall(key);
+                *code = learned.recall(key);
             } else if code.is_none() && COMPASS.contains(&key.as_str()) {
-                code = places_by_first_word.get(key.as_str()).cloned().flatten();
+                *code = places_by_first_word.get(key.as_str()).cloned().flatten();
             } else if code.is_none() && !sports && is_party_name(key) {
-                code = home.as_ref().map(|h| h.with_role(&ActorCode::parse("PTY").expect("a role code")));
+                *code = home.as_ref().map(|h| h.with_role(&ActorCode::parse("PTY").expect("a role code")));
             }
-            filled.push(code);
-        }
-        let mut filled = filled.into_iter();
-        for code in codes.iter_mut().flatten() {
-            *code = filled.next().expect("one code per entity");
         }
         codes
     }

@@ -175,6 +175,16 @@ pub enum FormatArg {
     Csv,
 }
 
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Format {
+        match f {
+            FormatArg::Txt => Format::Txt,
+            FormatArg::Jsonl => Format::Jsonl,
+            FormatArg::Csv => Format::Csv,
+        }
+    }
+}
+
 /// Validated settings, built once from [`Args`].
 #[derive(Debug)]
 pub struct Settings {
@@ -253,11 +263,7 @@ impl Settings {
                 text_field: args.text_field.clone(),
                 date_field: args.date_field.clone().unwrap_or_else(|| "date".into()),
                 date_field_required: args.date_field.is_some(),
-                format: args.format.map(|f| match f {
-                    FormatArg::Txt => Format::Txt,
-                    FormatArg::Jsonl => Format::Jsonl,
-                    FormatArg::Csv => Format::Csv,
-                }),
+                format: args.format.map(Format::from),
                 max_doc_bytes: args.max_doc_bytes,
             },
             run,

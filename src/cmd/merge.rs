@@ -10,6 +10,7 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context};
 
+use detente::eval::pred::unneutralise;
 use detente::read::{Corpus, Format, Input, Item, ReadSettings};
 use detente::write::HEADER;
 
@@ -125,26 +126,12 @@ impl Part {
     }
 }
 
-/// A corpus id as `annotate` writes it: a formula-like id gets a leading `'`
-/// unless the run was `--raw`; either form matches.
-fn id_matches(cell: &str, id: &str) -> bool {
-    cell == id || (cell.len() == id.len() + 1 && cell.starts_with('\'') && &cell[1..] == id)
-}
-
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     if args.id_field.is_empty() {
         bail!("--id-field must not be empty");
     }
     let inputs: Vec<Input> = args.corpus.iter().map(|s| Input::parse(s)).collect();
-    let read = ReadSettings {
-        id_field: args.id_field.clone(),
-        format: args.format.map(|f| match f {
-            super::annotate::FormatArg::Txt => Format::Txt,
-            super::annotate::FormatArg::Jsonl => Format::Jsonl,
-            super::annotate::FormatArg::Csv => Format::Csv,
-        }),
-        ..ReadSettings::default()
-    };
+    let read = ReadSettings { id_field: args.id_field.clone(), format: args.format.map(Format::from), ..ReadSettings::default() };
     let mut parts = args.parts.iter().map(Part::open).collect::<anyhow::Result<Vec<_>>>()?;
     let (output, _) = Output::create(args.output.as_deref(), false)?;
     let name = output.describe();
@@ -164,7 +151,8 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
                 continue;
             }
         };
-        let Some(part) = parts.iter_mut().find(|p| p.next_id().is_some_and(|cell| id_matches(cell, &doc.id))) else {
+        // The id as annotate wrote it: exactly, or with its formula prefix.
+        let Some(part) = parts.iter_mut().find(|p| p.next_id().is_some_and(|cell| cell == doc.id || unneutralise(cell) == doc.id)) else {
             without_rows += 1;
             continue;
         };

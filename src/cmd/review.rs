@@ -133,11 +133,7 @@ fn export(args: &Args, preds: Predictions, store: &Store, out: &std::path::Path)
     let read = ReadSettings {
         id_field: args.id_field.clone(),
         text_field: args.text_field.clone(),
-        format: args.format.map(|f| match f {
-            FormatArg::Txt => Format::Txt,
-            FormatArg::Jsonl => Format::Jsonl,
-            FormatArg::Csv => Format::Csv,
-        }),
+        format: args.format.map(Format::from),
         ..ReadSettings::default()
     };
     let inputs: Vec<Input> = args.corpus.iter().map(|s| Input::parse(s)).collect();

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use super::{EvalError, Result};
 use crate::core::{Annotated, Stance};
-use crate::write::CharCursor;
+use crate::write::{for_each_row, RowKind};
 
 /// A predicted sentence row.
 #[derive(Debug, Clone, PartialEq)]
@@ -58,41 +58,40 @@ impl PredDoc {
     }
 
     /// Converts one annotated document (byte offsets) as the CSV writer
-    /// would, without going through text.
+    /// would, through the writers' own row walk, without going through text.
     pub fn from_annotated(a: &Annotated) -> PredDoc {
-        let text = a.doc.text.as_str();
-        let mut cursor = CharCursor::default();
         let mut doc = PredDoc { id: a.doc.id.clone(), ..PredDoc::default() };
-        for (i, s) in a.sentences.iter().enumerate() {
-            let (label, confidence) = match s.stance {
-                Some(p) => {
-                    let (best, conf) = p.best();
-                    (Some(best), Some(conf as f64))
+        for_each_row(a, |r| {
+            let confidence = r.confidence.map(f64::from);
+            match r.kind {
+                RowKind::Sentence => {
+                    let label = r.label.map(|l| Stance::parse(l).expect("the writer's stance labels parse"));
+                    // Four decimals, as the CSV has them.
+                    let probs = r.probs.map(|p| p.map(|x| crate::write::csv::prob(x).parse().expect("a formatted float parses")));
+                    doc.sentences.push(PredSentence {
+                        index: r.sentence,
+                        start: r.start,
+                        end: r.end,
+                        text: r.text.to_string(),
+                        label,
+                        confidence,
+                        probs,
+                    });
                 }
-                None => (None, None),
-            };
-            let start = cursor.at(text, s.span.start);
-            let mut inner = cursor;
-            for e in &s.entities {
-                let es = inner.at(text, e.span.start);
-                let ee = inner.at(text, e.span.end);
-                doc.entities.push(PredEntity {
-                    sentence: i,
-                    start: es,
-                    end: ee,
-                    text: text[e.span].to_string(),
-                    label: e.kind.as_str().to_string(),
-                    confidence: Some(e.confidence as f64),
-                    role: e.role.map(|r| r.as_str().to_string()),
-                    actor: e.actor.as_ref().map(|c| c.as_str().to_string()),
-                });
+                RowKind::Entity => doc.entities.push(PredEntity {
+                    sentence: r.sentence,
+                    start: r.start,
+                    end: r.end,
+                    text: r.text.to_string(),
+                    label: r.label.unwrap_or_default().to_string(),
+                    confidence,
+                    role: r.role.map(str::to_string),
+                    actor: r.actor.map(str::to_string),
+                }),
             }
-            let end = inner.at(text, s.span.end);
-            cursor = inner;
-            // Four decimals, as the CSV has them.
-            let probs = s.stance.map(|p| p.0.map(|x| crate::write::csv::prob(x).parse().expect("a formatted float parses")));
-            doc.sentences.push(PredSentence { index: i, start, end, text: text[s.span].to_string(), label, confidence, probs });
-        }
+            Ok(())
+        })
+        .expect("collecting rows cannot fail");
         doc
     }
 }
@@ -220,7 +219,15 @@ impl Predictions {
                         [Some(a), Some(b), Some(c)] => Some([a, b, c]),
                         _ => None,
                     };
-                    doc.sentences.push(PredSentence { index, start, end, text, label, confidence: confidence.filter(|_| label.is_some()), probs });
+                    doc.sentences.push(PredSentence {
+                        index,
+                        start,
+                        end,
+                        text,
+                        label,
+                        confidence: confidence.filter(|_| label.is_some()),
+                        probs,
+                    });
                 }
                 "entity" => {
                     if label.is_empty() {

@@ -30,12 +30,15 @@ pub struct App {
     pub store: Store,
     pub token: String,
     pub reviewer: String,
+    /// The page with the token and reviewer filled in, made once.
+    page: String,
 }
 
 impl App {
     pub fn new(docs: Vec<PredDoc>, store: Store, token: String, reviewer: String) -> App {
         let index = docs.iter().enumerate().map(|(i, d)| (d.id.clone(), i)).collect();
-        App { docs, index, store, token, reviewer }
+        let page = PAGE.replace("\"__DETENTE_TOKEN__\"", &js_string(&token)).replace("\"__DETENTE_REVIEWER__\"", &js_string(&reviewer));
+        App { docs, index, store, token, reviewer, page }
     }
 }
 
@@ -63,8 +66,7 @@ fn js_string(s: &str) -> String {
 }
 
 async fn page(State(app): State<Arc<App>>) -> Html<String> {
-    let page = PAGE.replace("\"__DETENTE_TOKEN__\"", &js_string(&app.token)).replace("\"__DETENTE_REVIEWER__\"", &js_string(&app.reviewer));
-    Html(page)
+    Html(app.page.clone())
 }
 
 #[derive(Deserialize)]
@@ -92,9 +94,9 @@ async fn docs(State(app): State<Arc<App>>, Query(q): Query<DocsQuery>) -> Respon
         Ok(d) => d,
         Err(e) => return error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
     };
-    let mut by_doc: HashMap<&str, Vec<super::store::Decision>> = HashMap::new();
-    for d in &decisions {
-        by_doc.entry(d.doc_id.as_str()).or_default().push(d.clone());
+    let mut by_doc: HashMap<String, Vec<super::store::Decision>> = HashMap::new();
+    for d in decisions {
+        by_doc.entry(d.doc_id.clone()).or_default().push(d);
     }
     let reviewer = q.reviewer.clone().filter(|r| !r.is_empty()).unwrap_or_else(|| app.reviewer.clone());
     let max_conf: Option<f64> = q.max_confidence.as_deref().and_then(|v| v.trim().parse().ok());
@@ -102,14 +104,12 @@ async fn docs(State(app): State<Arc<App>>, Query(q): Query<DocsQuery>) -> Respon
     let empty = Vec::new();
     let mut out: Vec<DocSummary> = Vec::new();
     for d in &app.docs {
-        let ds = by_doc.get(d.id.as_str()).unwrap_or(&empty);
+        let ds = by_doc.get(&d.id).unwrap_or(&empty);
         let v = view(d, ds, &reviewer);
         let mut labels: HashMap<&'static str, usize> = ["conciliatory", "threatening", "neutral"].into_iter().map(|l| (l, 0)).collect();
-        for s in &v.sentences {
-            if let Some(l) = s.current_label() {
-                if let Some(n) = labels.iter_mut().find(|(k, _)| **k == l).map(|(_, n)| n) {
-                    *n += 1;
-                }
+        for l in v.sentences.iter().filter_map(|s| s.current_label()) {
+            if let Some(n) = labels.get_mut(l) {
+                *n += 1;
             }
         }
         // Two reviewers who left different stances on one sentence.
