@@ -192,6 +192,18 @@ impl ActorCode {
         self.0.len() == self.primary_len()
     }
 
+    /// The role groups after the primary actor: `IRNGOVMIL` → `GOV`, `MIL`.
+    pub fn roles(&self) -> impl Iterator<Item = &str> {
+        // Codes are ASCII (checked by parse), so every third byte is a boundary.
+        let roles = &self.0[self.primary_len()..];
+        (0..roles.len()).step_by(3).map(move |i| &roles[i..i + 3])
+    }
+
+    /// Whether one of the code's role groups is `role` (`HKGPTY` has `PTY`).
+    pub fn has_role(&self, role: &str) -> bool {
+        self.roles().any(|r| r == role)
+    }
+
     /// The code with `role` appended when it has none yet (a capital's
     /// `IRNGOV` stays as it is).
     pub fn with_role(&self, role: &ActorCode) -> ActorCode {

@@ -728,6 +728,10 @@ AGENTS = [
     ("media", "MED"), ("journalists", "MED"), ("journalist", "MED"),
     ("press", "MED"), ("businesses", "BUS"), ("companies", "BUS"),
     ("businessmen", "BUS"), ("party", "PTY"), ("ruling party", "PTY"),
+    ("mayor", "GOV"), ("governor", "GOV"), ("sheriff", "COP"),
+    ("sheriff's office", "COP"), ("sheriff's department", "COP"),
+    ("police department", "COP"), ("congressman", "LEG"),
+    ("congresswoman", "LEG"),
 ]
 # Agent words from Phoenix that are dropped as ambiguous in English news
 # (upper case, Phoenix spelling, underscores as spaces).

@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
-"""Re-check datasets/actors/gold_wikinews.jsonl and print counts.
+"""Re-check a gold actor file (default datasets/actors/gold_wikinews.jsonl) and print counts.
+
+  python3 datasets/actors/gold_wikinews_check.py [FILE]
 
 Checks, for every document line:
-  * the id is a GUM_news_ document and `text` is identical to the text in
+  * the id is a GUM_news_ or GUM_interview_ document and `text` is identical to the text in
     datasets/stance/realnews/gum_docs.jsonl;
   * `date` is null or YYYY-MM-DD;
   * every mention has text[start:end] == mention["text"], a CoNLL kind
@@ -38,7 +40,7 @@ def main(path=GOLD):
     for ln, line in enumerate(Path(path).open(encoding='utf-8'), 1):
         d = json.loads(line)
         did, text = d['id'], d['text']
-        if not did.startswith('GUM_news_'): errors.append(f'line {ln}: id {did} not GUM_news_')
+        if not did.startswith(('GUM_news_', 'GUM_interview_')): errors.append(f'line {ln}: id {did} not a GUM Wikinews document')
         if did in ids: errors.append(f'line {ln}: duplicate id {did}')
         ids.add(did)
         if src and src.get(did) != text: errors.append(f'{did}: text differs from gum_docs.jsonl')

@@ -68,24 +68,170 @@ impl<'a> Resolver<'a> {
         let mut places_by_first_word: HashMap<&str, Option<ActorCode>> = HashMap::new();
         for ((e, key), code) in entities().zip(codes.iter().flatten()) {
             if let (Some(c), Some((first, _)), false) = (code, key.split_once(' '), e.kind == EntityKind::Per) {
-                places_by_first_word.entry(first).and_modify(|k| if k.as_ref() != Some(c) { *k = None }).or_insert_with(|| Some(c.clone()));
+                places_by_first_word
+                    .entry(first)
+                    .and_modify(|k| {
+                        if k.as_ref() != Some(c) {
+                            *k = None
+                        }
+                    })
+                    .or_insert_with(|| Some(c.clone()));
             }
         }
-        let home = home_country(codes.iter().flatten().flatten());
+        let home = if sports { None } else { home_country(codes.iter().flatten().flatten()) };
+        // The countries the document names as something other than a
+        // party's home: a party table's "New People Party" (Russia) in a
+        // Hong Kong story that never names Russia is Hong Kong's.
+        let named: HashSet<&str> = codes.iter().flatten().flatten().filter(|c| !c.has_role("PTY")).map(|c| c.primary()).collect();
+        let named: HashSet<String> = named.into_iter().map(str::to_string).collect();
+        let party = ActorCode::parse("PTY").expect("a role code");
         for ((e, key), code) in entities().zip(codes.iter_mut().flatten()) {
             if e.kind == EntityKind::Per {
-                if code.is_none() {
-                    *code = learned.recall(key);
-                }
-            } else if !key.contains(' ') && person_words.contains(key) {
+                continue;
+            }
+            if !key.contains(' ') && person_words.contains(key) {
                 *code = learned.recall(key);
             } else if code.is_none() && COMPASS.contains(&key.as_str()) {
                 *code = places_by_first_word.get(key.as_str()).cloned().flatten();
-            } else if code.is_none() && !sports && is_party_name(key) {
-                *code = home.as_ref().map(|h| h.with_role(&ActorCode::parse("PTY").expect("a role code")));
+            } else if code.is_none() && is_party_name(key) {
+                *code = home.as_ref().map(|h| h.with_role(&party));
+            } else if code.is_none() && e.kind == EntityKind::Org {
+                // "the Legislative Council", "the Supreme Court": a state
+                // institution named without its state is the document's.
+                let role = self.dict.agent(key).filter(|r| is_state_part(r));
+                *code = home.as_ref().zip(role).map(|(h, role)| h.with_role(role));
+            } else if let (Some(c), Some(h)) = (code.as_ref(), home.as_ref()) {
+                if c.has_role("PTY") && c.primary() != h.primary() && !named.contains(c.primary()) {
+                    *code = Some(h.with_role(&party));
+                }
+            }
+        }
+        // People: a party next to the name ("DAB's Ben Chan", "Alvin Yeung
+        // of the Civic Party") is their affiliation, and teaches the name.
+        // In a sports report only the tables speak for people (see
+        // plays_no_sport).
+        for (s, row) in a.sentences.iter().zip(codes.iter_mut()).filter(|_| !sports) {
+            for i in 0..s.entities.len() {
+                if s.entities[i].kind != EntityKind::Per || row[i].is_some() {
+                    continue;
+                }
+                let affiliation = party_next_to(text, &s.entities, row, i).or_else(|| self.organisation_next_to(text, &s.entities, row, i));
+                if let Some(c) = affiliation {
+                    learned.teach(&fold(&text[s.entities[i].span]), &c);
+                    row[i] = Some(c);
+                }
+            }
+        }
+        for (s, (row, names)) in a.sentences.iter().zip(codes.iter_mut().zip(&folded)) {
+            for ((e, key), code) in s.entities.iter().zip(names).zip(row.iter_mut()) {
+                if e.kind != EntityKind::Per || code.is_some() {
+                    continue;
+                }
+                *code = learned.recall(key).or_else(|| {
+                    // "Education Minister Stefania Giannini" in an Italian
+                    // story: an office title without a state is the
+                    // document's state.
+                    let before = &text[s.span.start..e.span.start];
+                    let after = &text[e.span.end..s.span.end.max(e.span.end)];
+                    home.as_ref().zip(self.bare_title(before, after)).map(|(h, role)| h.with_role(role))
+                });
             }
         }
         codes
+    }
+
+    /// A state body coded next to person `i`, with the person's title
+    /// between: "NASA Administrator Charles Bolden", "Labour's Shadow Home
+    /// Secretary Yvette Cooper", "Jeff Rathke, the State Department
+    /// Spokesperson", "Fuad Basya, spokesman for the Indonesian military".
+    fn organisation_next_to(&self, text: &str, entities: &[Entity], row: &[Option<ActorCode>], i: usize) -> Option<ActorCode> {
+        let body = |j: usize| {
+            let c = row[j].as_ref()?;
+            let ok = entities[j].kind != EntityKind::Per && c.roles().any(|r| r == "PTY" || STATE_PARTS.contains(&r));
+            ok.then(|| c.clone())
+        };
+        if i > 0 {
+            let between = text[entities[i - 1].span.end..entities[i].span.start].trim();
+            let between = ["'s ", "’s "].iter().find_map(|p| between.strip_prefix(p)).unwrap_or(between);
+            if entities[i - 1].kind == EntityKind::Org && self.is_title(between) {
+                if let Some(c) = body(i - 1) {
+                    return Some(c);
+                }
+            }
+        }
+        if i + 1 < entities.len() {
+            let between = &text[entities[i].span.end..entities[i + 1].span.start];
+            let rest = between.trim_start().strip_prefix(',')?.trim();
+            let rest = ["the ", "a ", "an "].iter().find_map(|p| rest.strip_prefix(p)).unwrap_or(rest);
+            let rest = [" of the", " for the", " at the", " of", " for", " at"].iter().find_map(|p| rest.strip_suffix(p)).unwrap_or(rest);
+            // "Jeff Rathke, the State Department Spokesperson": the title
+            // follows the body.
+            let after = &text[entities[i + 1].span.end..];
+            let title_after = after.split_whitespace().next().map(|w| w.trim_end_matches([',', '.', ';', ':']));
+            let titled = if rest.is_empty() { title_after.is_some_and(|w| self.is_title(w)) } else { self.is_title(rest) };
+            if titled && !rest.contains(',') {
+                return body(i + 1);
+            }
+        }
+        None
+    }
+
+    /// One to four words that are a person's title or office.
+    fn is_title(&self, words: &str) -> bool {
+        let words: Vec<&str> = words.split_whitespace().collect();
+        if words.is_empty() || words.len() > 4 {
+            return false;
+        }
+        // A title is capitalised or made of title words: "today welcomed
+        // President" is a clause, not a title.
+        let title_word = |w: &&str| {
+            w.starts_with(char::is_uppercase)
+                || matches!(*w, "of" | "for" | "and")
+                || TITLE_HEADS.contains(&fold(w).as_str())
+                || self.dict.agent(&fold(w)).is_some()
+        };
+        if !words.iter().all(title_word) {
+            return false;
+        }
+        let last = fold(words[words.len() - 1]);
+        TITLE_HEADS.contains(&last.as_str())
+            || (1..=words.len()).any(|n| self.dict.agent(&fold(&words[words.len() - n..].join(" "))).is_some_and(is_state_part))
+    }
+
+    /// An office title without a state right before a name ("Crown
+    /// prosecutor Mark Tedeschi") or as its apposition ("Fuad Basya, military
+    /// spokesman,"). Titles that companies and clubs have too ("president",
+    /// "leader", "spokesman") count only with a qualifier word.
+    fn bare_title(&self, before: &str, after: &str) -> Option<&ActorCode> {
+        let before: Vec<&str> = before.split_whitespace().collect();
+        let max = self.dict.agent_words().min(before.len());
+        let title_before = (1..=max).rev().find_map(|n| {
+            let title = &before[before.len() - n..];
+            self.office(title)
+        });
+        if title_before.is_some() {
+            return title_before;
+        }
+        let rest = after.trim_start().strip_prefix(',')?;
+        let words: Vec<&str> = rest.split_whitespace().take(CONTEXT_WORDS).collect();
+        let end = words.iter().position(|w| w.ends_with([',', '.', ';', ':'])).map(|i| i + 1)?;
+        let mut title: Vec<&str> = words[..end].iter().map(|w| w.trim_end_matches([',', '.', ';', ':'])).collect();
+        if title.first().is_some_and(|w| w.eq_ignore_ascii_case("the") || w.eq_ignore_ascii_case("a")) {
+            title.remove(0);
+        }
+        self.office(&title)
+    }
+
+    /// The role of an office title of one or more words.
+    fn office(&self, title: &[&str]) -> Option<&ActorCode> {
+        if title.is_empty() || title.len() > self.dict.agent_words() {
+            return None;
+        }
+        let folded = fold(&title.join(" "));
+        if title.len() == 1 && !PUBLIC_OFFICES.contains(&folded.as_str()) {
+            return None;
+        }
+        self.dict.agent(&folded).filter(|r| is_state_part(r))
     }
 
     /// Whether a mention keeps its code in a sports report: a country there
@@ -170,6 +316,9 @@ impl<'a> Resolver<'a> {
         if let Some(code) = self.state_then_title(words, day, true) {
             return Some(code);
         }
+        if let Some(code) = self.title_of_place(words, day) {
+            return Some(code);
+        }
         let after = after.trim_start();
         let rest = after.strip_prefix(',')?;
         let words: Vec<&str> = rest.split_whitespace().take(CONTEXT_WORDS).collect();
@@ -204,6 +353,26 @@ impl<'a> Resolver<'a> {
         None
     }
 
+    /// `TITLE of [the] PLACE [region]` at the end of `words`: "Governor of
+    /// Washington", "the president of the Lombardy region".
+    fn title_of_place(&self, words: &[&str], day: Option<&str>) -> Option<ActorCode> {
+        let of = words.iter().rposition(|w| *w == "of")?;
+        let role = self.office(&words[of.saturating_sub(1)..of])?;
+        let mut place: Vec<&str> = words[of + 1..].to_vec();
+        if place.first().is_some_and(|w| w.eq_ignore_ascii_case("the")) {
+            place.remove(0);
+        }
+        if place.last().is_some_and(|w| matches!(*w, "region" | "province" | "state" | "city")) {
+            place.pop();
+        }
+        if place.is_empty() || place.len() > 3 {
+            return None;
+        }
+        let entry = self.dict.lookup(&fold(&place.join(" ")), day)?;
+        let is_place = entry.kind.is_state() || matches!(entry.kind, NameKind::Region | NameKind::City | NameKind::Capital);
+        is_place.then(|| ActorCode::parse(entry.code.primary()).expect("a primary code is a code").with_role(role))
+    }
+
     /// "Turkish Foreign Ministry", "Israel Defense Forces": a state and a
     /// name with a role word in it, inside one entity.
     fn state_and_role_inside(&self, folded: &str, day: Option<&str>) -> Option<ActorCode> {
@@ -223,8 +392,90 @@ impl<'a> Resolver<'a> {
                 .find_map(|n| rest.windows(n).find_map(|w| self.dict.agent(&w.join(" "))));
             return role.map(|r| state.with_role(r));
         }
+        // "Irving Police Department", "Los Angeles Sheriff's office": a
+        // city's or region's own police or government is its country's.
+        for c in (1..=3.min(words.len().saturating_sub(1))).rev() {
+            let Some(place) = self.dict.lookup(&words[..c].join(" "), day) else { continue };
+            if !matches!(place.kind, NameKind::City | NameKind::Region | NameKind::Capital) {
+                continue;
+            }
+            let rest = &words[c..];
+            let role = (1..=self.dict.agent_words().min(rest.len()))
+                .rev()
+                .find_map(|n| rest.windows(n).find_map(|w| self.dict.agent(&w.join(" "))))
+                .filter(|r| is_state_part(r))?;
+            return Some(ActorCode::parse(place.code.primary()).expect("a primary code is a code").with_role(role));
+        }
         None
     }
+}
+
+/// One-word titles that only a state's office holders have.
+const PUBLIC_OFFICES: [&str; 16] = [
+    "minister",
+    "senator",
+    "mp",
+    "lawmaker",
+    "legislator",
+    "congressman",
+    "congresswoman",
+    "governor",
+    "mayor",
+    "prosecutor",
+    "judge",
+    "general",
+    "colonel",
+    "ambassador",
+    "sheriff",
+    "councillor",
+];
+
+/// Last words of titles that any body's staff have ("NASA Administrator",
+/// "a representative for the Sheriff's office").
+const TITLE_HEADS: [&str; 14] = [
+    "administrator",
+    "secretary",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "director",
+    "chairman",
+    "chairwoman",
+    "chief",
+    "head",
+    "commissioner",
+    "representative",
+    "undersecretary",
+    "deputy",
+];
+
+/// Whether a role names a part of the state itself (not its refugees,
+/// media or business).
+fn is_state_part(role: &ActorCode) -> bool {
+    STATE_PARTS.contains(&&role.as_str()[..3])
+}
+
+const STATE_PARTS: [&str; 6] = ["GOV", "MIL", "LEG", "JUD", "COP", "SPY"];
+
+/// A party coded next to person `i` of a sentence: `PARTY's NAME`, `NAME of
+/// [the] PARTY`, `NAME from [the] PARTY`, `NAME (PARTY)`.
+fn party_next_to(text: &str, entities: &[Entity], row: &[Option<ActorCode>], i: usize) -> Option<ActorCode> {
+    let is_party = |j: usize| row[j].as_ref().filter(|c| c.has_role("PTY")).cloned();
+    if i > 0 {
+        let between = &text[entities[i - 1].span.end..entities[i].span.start];
+        if matches!(between.trim_end(), "'s" | "’s") && between.ends_with(char::is_whitespace) {
+            if let Some(c) = is_party(i - 1) {
+                return Some(c);
+            }
+        }
+    }
+    if i + 1 < entities.len() {
+        let between = text[entities[i].span.end..entities[i + 1].span.start].trim().to_lowercase();
+        if matches!(between.as_str(), "of" | "of the" | "from" | "from the" | "(") {
+            return is_party(i + 1);
+        }
+    }
+    None
 }
 
 /// Bare compass words that stand for a place the document names in full
@@ -234,10 +485,40 @@ const COMPASS: [&str; 4] = ["north", "south", "east", "west"];
 /// Words that only sports reports use often: four different ones make a
 /// document a sports report.
 const SPORTS_WORDS: [&str; 34] = [
-    "goal", "goals", "goalkeeper", "striker", "midfielder", "defender", "penalty", "penalties", "scored", "scorer",
-    "kick off", "half time", "stoppage time", "extra time", "world cup", "fifa", "uefa", "league", "tournament", "semi final",
-    "quarter final", "group stage", "knockout", "innings", "wicket", "wickets", "batsman", "bowler", "touchdown", "quarterback",
-    "grand prix", "podium", "friendly", "championship",
+    "goal",
+    "goals",
+    "goalkeeper",
+    "striker",
+    "midfielder",
+    "defender",
+    "penalty",
+    "penalties",
+    "scored",
+    "scorer",
+    "kick off",
+    "half time",
+    "stoppage time",
+    "extra time",
+    "world cup",
+    "fifa",
+    "uefa",
+    "league",
+    "tournament",
+    "semi final",
+    "quarter final",
+    "group stage",
+    "knockout",
+    "innings",
+    "wicket",
+    "wickets",
+    "batsman",
+    "bowler",
+    "touchdown",
+    "quarterback",
+    "grand prix",
+    "podium",
+    "friendly",
+    "championship",
 ];
 const SPORTS_REPORT_CUES: usize = 4;
 
@@ -265,9 +546,30 @@ fn fold_words(text: &str) -> String {
 /// Party"): it belongs to the country the document is about.
 fn is_party_name(folded: &str) -> bool {
     const GENERIC: [&str; 24] = [
-        "labour", "labor", "conservative", "conservatives", "tory", "tories", "liberal", "liberals", "liberal democrats", "lib dems",
-        "republican", "republicans", "democrat", "democrats", "new democrat", "new democrats", "green", "greens", "socialist",
-        "socialists", "social democrats", "christian democrats", "communist", "communists",
+        "labour",
+        "labor",
+        "conservative",
+        "conservatives",
+        "tory",
+        "tories",
+        "liberal",
+        "liberals",
+        "liberal democrats",
+        "lib dems",
+        "republican",
+        "republicans",
+        "democrat",
+        "democrats",
+        "new democrat",
+        "new democrats",
+        "green",
+        "greens",
+        "socialist",
+        "socialists",
+        "social democrats",
+        "christian democrats",
+        "communist",
+        "communists",
     ];
     GENERIC.contains(&folded) || (folded.ends_with(" party") && folded.len() > " party".len())
 }
@@ -317,7 +619,14 @@ impl Memory {
 
     /// Two people with one surname and different codes make it unusable.
     fn put(&mut self, key: String, code: &ActorCode) {
-        self.names.entry(key).and_modify(|c| if c.as_ref() != Some(code) { *c = None }).or_insert_with(|| Some(code.clone()));
+        self.names
+            .entry(key)
+            .and_modify(|c| {
+                if c.as_ref() != Some(code) {
+                    *c = None
+                }
+            })
+            .or_insert_with(|| Some(code.clone()));
     }
 
     fn recall(&self, folded: &str) -> Option<ActorCode> {
@@ -354,10 +663,24 @@ mod tests {
         ministry\tGOV\tagent\n\
         foreign minister\tGOV\tagent\n\
         minister\tGOV\tagent\n\
-        president\tGOV\tagent\n";
+        president\tGOV\tagent\n\
+        governor\tGOV\tagent\n\
+        legislative council\tLEG\tagent\n\
+        police department\tCOP\tagent\n\
+        Hong Kong\tHKG\tcountry\n\
+        Russia\tRUS\tcountry\n\
+        Italy\tITA\tcountry\n\
+        Rome\tITAGOV\tcapital\n\
+        Washington\tUSA\tregion\n\
+        Irving\tUSA\tcity\n\
+        DAB\tHKGPTY\torg\n\
+        Civic Party\tHKGPTY\torg\n\
+        New People party\tRUSPTY\torg\n\
+        NASA\tUSAGOV\torg\n";
 
     /// Annotates `text` with an entity at every `[...]` (PER when the
-    /// bracket holds a `@`), one sentence per line.
+    /// bracket starts with `@`, ORG with `#`, LOC otherwise), one sentence
+    /// per line.
     fn doc(marked: &str, date: Option<&str>) -> Annotated {
         let mut text = String::new();
         let mut sentences = Vec::new();
@@ -369,9 +692,10 @@ mod tests {
                 text.push_str(&rest[..open]);
                 let close = rest[open..].find(']').unwrap() + open;
                 let inner = &rest[open + 1..close];
-                let (kind, name) = match inner.strip_prefix('@') {
-                    Some(n) => (EntityKind::Per, n),
-                    None => (EntityKind::Loc, inner),
+                let (kind, name) = match (inner.strip_prefix('@'), inner.strip_prefix('#')) {
+                    (Some(n), _) => (EntityKind::Per, n),
+                    (_, Some(n)) => (EntityKind::Org, n),
+                    _ => (EntityKind::Loc, inner),
                 };
                 let span = Span::new(text.len(), text.len() + name.len());
                 text.push_str(name);
@@ -402,10 +726,14 @@ mod tests {
             ("The [Iranian] army moved; [Iran]'s military too.", &["IRNMIL", "IRNMIL"]),
             ("[Iranian] Foreign Minister [@Abbas Araghchi] spoke.", &["IRNGOV", "IRNGOV"]),
             // The bare name is taught by the title, before or after it.
-            ("[@Araghchi] warns\n[Iranian] Foreign Minister [@Abbas Araghchi] spoke.\n[@Araghchi] left.", &["IRNGOV", "IRNGOV", "IRNGOV", "IRNGOV"]),
+            (
+                "[@Araghchi] warns\n[Iranian] Foreign Minister [@Abbas Araghchi] spoke.\n[@Araghchi] left.",
+                &["IRNGOV", "IRNGOV", "IRNGOV", "IRNGOV"],
+            ),
             ("[@Hakan Fidan], [Turkey]'s foreign minister, said so. [@Fidan] left.", &["TURGOV", "TURGOV", "TURGOV"]),
             ("[@Hakan Fidan], the [Turkish] foreign minister said so.", &["TURGOV", "TURGOV"]),
-            // No state before the title: unknown, not a guess.
+            // No state before the title and none that the document is
+            // about: unknown, not a guess.
             ("Foreign Minister [@Abbas Araghchi] spoke.", &[""]),
             ("[@Erdogan] met [@Recep Tayyip Erdoğan].", &["TURGOV", "TURGOV"]),
             ("[@Recep Tayyip Erdoğan] spoke. [@Erdoğan] left.", &["TURGOV", "TURGOV"]),
@@ -452,6 +780,40 @@ mod tests {
             ("[anti-Iran] groups marched.", &[""]),
         ];
         for (marked, want) in cases {
+            assert_eq!(codes(marked, None), *want, "{marked}");
+        }
+    }
+
+    #[test]
+    fn affiliations_and_offices_without_a_state() {
+        const HK: &str = "[Hong Kong] voted. [Hong Kong] counted.\n";
+        let cases: Vec<(String, &[&str])> = vec![
+            // A party next to a name is the person's, and teaches the name.
+            (
+                format!("{HK}[#DAB]'s [@Ben Chan] won, as did [@Alvin Yeung] of the [#Civic Party].\n[@Chan] spoke."),
+                &["HKG", "HKG", "HKGPTY", "HKGPTY", "HKGPTY", "HKGPTY", "HKGPTY"],
+            ),
+            ("[#DAB] said [@Ben Chan] won.".into(), &["HKGPTY", ""]),
+            // A party table's name of a country the document never names is
+            // the document's party.
+            (format!("{HK}The [#New People Party] won."), &["HKG", "HKG", "HKGPTY"]),
+            ("[Russia] voted. [Russia] counted. The [#New People Party] won.".into(), &["RUS", "RUS", "RUSPTY"]),
+            // A state body or office without its state is the document's.
+            (format!("{HK}The [#Legislative Council] met."), &["HKG", "HKG", "HKGLEG"]),
+            ("The [#Legislative Council] met.".into(), &[""]),
+            ("[Italy] and [Rome] agreed. Education Minister [@Stefania Giannini] spoke.".into(), &["ITA", "ITAGOV", "ITAGOV"]),
+            // ...but not a title that clubs and firms have too.
+            ("[Italy] and [Rome] agreed. President [@Mario Rossi] of the club spoke.".into(), &["ITA", "ITAGOV", ""]),
+            ("Governor of [Washington] [@Chris Gregoire] said so.".into(), &["USA", "USAGOV"]),
+            // A body with a title between, before or after the name.
+            ("[#NASA] Administrator [@Charles Bolden] spoke. [@Bolden] left.".into(), &["USAGOV", "USAGOV", "USAGOV"]),
+            ("[@Fuad Basya], spokesman for the [Iranian] military, spoke.".into(), &["IRNMIL", "IRNMIL"]),
+            // A clause between is not a title.
+            ("The [#Home Office] today welcomed President [@Ali Khan]'s plan.".into(), &["GBRGOV", ""]),
+            // A city's own police.
+            ("The [#Irving Police Department] said so.".into(), &["USACOP"]),
+        ];
+        for (marked, want) in &cases {
             assert_eq!(codes(marked, None), *want, "{marked}");
         }
     }
