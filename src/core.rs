@@ -187,6 +187,11 @@ impl ActorCode {
         &self.0[..self.primary_len()]
     }
 
+    /// The primary actor as a code of its own: `IRNGOV` → `IRN`.
+    pub fn without_roles(&self) -> ActorCode {
+        ActorCode(self.primary().to_string())
+    }
+
     /// Whether the code names no role, so one may be added.
     pub fn is_primary_only(&self) -> bool {
         self.0.len() == self.primary_len()
@@ -468,6 +473,14 @@ mod tests {
             let c = ActorCode::parse(code).unwrap();
             assert_eq!((c.primary(), c.is_primary_only()), (primary, bare), "{code}");
         }
+        for (code, roles, bare) in [("IRN", "", "IRN"), ("IRNGOVMIL", "GOV MIL", "IRN"), ("IGONATMIL", "MIL", "IGONAT"), ("HKGPTY", "PTY", "HKG")] {
+            let c = ActorCode::parse(code).unwrap();
+            assert_eq!(c.roles().collect::<Vec<_>>().join(" "), roles, "{code}");
+            assert_eq!(c.without_roles().as_str(), bare, "{code}");
+        }
+        assert!(ActorCode::parse("IRNGOVMIL").unwrap().has_role("MIL"));
+        // "NAT" is part of the primary actor IGONAT, not a role.
+        assert!(!ActorCode::parse("IGONATMIL").unwrap().has_role("NAT"));
         let gov = ActorCode::parse("GOV").unwrap();
         assert_eq!(ActorCode::parse("IRN").unwrap().with_role(&gov).as_str(), "IRNGOV");
         assert_eq!(ActorCode::parse("IRNMIL").unwrap().with_role(&gov).as_str(), "IRNMIL");

@@ -55,7 +55,7 @@ def per_class_f1(m, label):
 
 def readme_table(r):
     st, rn, rg = r["stance-test"], r["realnews-test"], r["realnews-gum"]
-    pl, aw = r["actors-plover"], r["actors-wikinews"]
+    pl, aw, ai = r["actors-plover"], r["actors-wikinews"], r["actors-interviews"]
     return "\n".join([
         "| task | set | score | report |",
         "|---|---|---|---|",
@@ -77,9 +77,12 @@ def readme_table(r):
         f"(precision {f3(pl['all.dyad_precision'])} / {f3(pl['heldout.dyad_precision'])}); dictionary-only baseline "
         f"{f3(pl['all.baseline_dyad_recall'])} / {f3(pl['heldout.baseline_dyad_recall'])} "
         f"({f3(pl['all.baseline_dyad_precision'])} / {f3(pl['heldout.baseline_dyad_precision'])}) | `actors-plover` |",
-        f"| actors | **GUM Wikinews mentions** ({aw['mentions']}, `datasets/actors/gold_wikinews.jsonl`) | "
-        f"accuracy {f3(aw['actor_accuracy'])} on the {aw['mentions_found']} the entity model finds (with role codes {f3(aw['actor_accuracy_with_roles'])}); "
-        f"**{f3(aw['actor_accuracy_test_half'])}** on the half of the articles whose errors nobody looked at "
+        f"| actors | **GUM Wikinews interviews, held out** ({ai['mentions']} mentions, `datasets/actors/gold_wikinews_interviews.jsonl`) | "
+        f"**accuracy {f3(ai['actor_accuracy'])}** (95% CI {f3(ai['actor_accuracy_ci95'][0])}-{f3(ai['actor_accuracy_ci95'][1])}) "
+        f"on the {ai['mentions_found']} the entity model finds (with role codes {f3(ai['actor_accuracy_with_roles'])}) "
+        f"| `actors-interviews` |",
+        f"| actors | GUM Wikinews news, development ({aw['mentions']} mentions, `datasets/actors/gold_wikinews.jsonl`) | "
+        f"accuracy {f3(aw['actor_accuracy'])} on the {aw['mentions_found']} the entity model finds (with role codes {f3(aw['actor_accuracy_with_roles'])}) "
         f"| `actors-wikinews` |",
         f"| actors | PLOVER marked actors, country level | accuracy {f3(pl['all.actor_accuracy'])} on {f3(pl['all.mention_coverage'])} "
         f"of {pl['all.mentions']} that get a code | `actors-plover` |",
@@ -139,7 +142,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--write", action="store_true", help="rewrite the tables instead of checking them")
     args = ap.parse_args()
-    names = ["conll-dev", "conll-test", "recent-news", "stance-dev", "stance-test", "plover-heldout", "realnews-dev", "actors-plover", "actors-wikinews",
+    names = ["conll-dev", "conll-test", "recent-news", "stance-dev", "stance-test", "plover-heldout", "realnews-dev", "actors-plover", "actors-wikinews", "actors-interviews",
              "realnews-gum", "realnews-test"]
     reports = {n: load(n) for n in names}
     stale = False

@@ -82,8 +82,8 @@ impl<'a> Resolver<'a> {
         // The countries the document names as something other than a
         // party's home: a party table's "New People Party" (Russia) in a
         // Hong Kong story that never names Russia is Hong Kong's.
-        let named: HashSet<&str> = codes.iter().flatten().flatten().filter(|c| !c.has_role("PTY")).map(|c| c.primary()).collect();
-        let named: HashSet<String> = named.into_iter().map(str::to_string).collect();
+        let named: HashSet<String> =
+            codes.iter().flatten().flatten().filter(|c| !c.has_role("PTY")).map(|c| c.primary().to_string()).collect();
         let party = ActorCode::parse("PTY").expect("a role code");
         for ((e, key), code) in entities().zip(codes.iter_mut().flatten()) {
             if e.kind == EntityKind::Per {
@@ -370,7 +370,7 @@ impl<'a> Resolver<'a> {
         }
         let entry = self.dict.lookup(&fold(&place.join(" ")), day)?;
         let is_place = entry.kind.is_state() || matches!(entry.kind, NameKind::Region | NameKind::City | NameKind::Capital);
-        is_place.then(|| ActorCode::parse(entry.code.primary()).expect("a primary code is a code").with_role(role))
+        is_place.then(|| entry.code.without_roles().with_role(role))
     }
 
     /// "Turkish Foreign Ministry", "Israel Defense Forces": a state and a
@@ -383,14 +383,7 @@ impl<'a> Resolver<'a> {
             if let Some(inst) = self.dict.lookup(&words[c..].join(" "), day).filter(|e| e.code.primary() == state.primary()) {
                 return Some(inst.code.clone());
             }
-            // The role word may end the name ("Israel Defense Forces") or
-            // head it ("U.S. Army Corps of Engineers"): the longest one
-            // anywhere in the rest, leftmost first.
-            let rest = &words[c..];
-            let role = (1..=self.dict.agent_words().min(rest.len()))
-                .rev()
-                .find_map(|n| rest.windows(n).find_map(|w| self.dict.agent(&w.join(" "))));
-            return role.map(|r| state.with_role(r));
+            return self.role_inside(&words[c..]).map(|r| state.with_role(r));
         }
         // "Irving Police Department", "Los Angeles Sheriff's office": a
         // city's or region's own police or government is its country's.
@@ -399,14 +392,17 @@ impl<'a> Resolver<'a> {
             if !matches!(place.kind, NameKind::City | NameKind::Region | NameKind::Capital) {
                 continue;
             }
-            let rest = &words[c..];
-            let role = (1..=self.dict.agent_words().min(rest.len()))
-                .rev()
-                .find_map(|n| rest.windows(n).find_map(|w| self.dict.agent(&w.join(" "))))
-                .filter(|r| is_state_part(r))?;
-            return Some(ActorCode::parse(place.code.primary()).expect("a primary code is a code").with_role(role));
+            let role = self.role_inside(&words[c..]).filter(|r| is_state_part(r))?;
+            return Some(place.code.without_roles().with_role(role));
         }
         None
+    }
+
+    /// The role word of a name, which may end it ("Israel Defense Forces")
+    /// or head it ("U.S. Army Corps of Engineers"): the longest one
+    /// anywhere in `words`, leftmost first.
+    fn role_inside(&self, words: &[&str]) -> Option<&ActorCode> {
+        (1..=self.dict.agent_words().min(words.len())).rev().find_map(|n| words.windows(n).find_map(|w| self.dict.agent(&w.join(" "))))
     }
 }
 

@@ -27,6 +27,7 @@ import csv
 import hashlib
 import json
 import os
+import random
 import re
 import subprocess
 import sys
@@ -95,6 +96,20 @@ def write_report(outdir, title, metrics, errors, header):
         f.write("\n".join(lines) + "\n")
 
 
+def document_bootstrap(ids, per_doc, rounds=2000):
+    """95% interval of found-mention accuracy, resampling whole documents
+    (mentions of one article are not independent); seeded, so reports repeat."""
+    rng = random.Random(12)
+    stats = []
+    for _ in range(rounds):
+        sample = [rng.choice(ids) for _ in ids]
+        found = sum(per_doc[i, "found"] for i in sample)
+        if found:
+            stats.append(sum(per_doc[i, "right"] for i in sample) / found)
+    stats.sort()
+    return [round(stats[int(0.025 * len(stats))], 4), round(stats[int(0.975 * len(stats)) - 1], 4)]
+
+
 def ratio(a, b):
     return round(a / b, 4) if b else None
 
@@ -111,6 +126,7 @@ def eval_wikinews(binary, workdir, outdir, gold, title):
     n = found = right_primary = right_full = right_end_to_end = coded = coded_right = 0
     confusion = Counter()
     errors = []
+    per_doc = Counter()
     for d in docs:
         ents = pred.get(d["id"], [])
         for m in d["mentions"]:
@@ -127,6 +143,8 @@ def eval_wikinews(binary, workdir, outdir, gold, title):
             # Of several overlapping entities, a coded one speaks for the mention.
             got = next((e["actor"] for e in hits if e["actor"]), "")
             ok_primary = primary(got) == primary(gold)
+            per_doc[d["id"], "found"] += 1
+            per_doc[d["id"], "right"] += ok_primary
             by_half[half[d["id"]] + "_found"] += 1
             by_half[half[d["id"]] + "_right"] += ok_primary
             right_primary += ok_primary
@@ -142,6 +160,7 @@ def eval_wikinews(binary, workdir, outdir, gold, title):
         "mentions_found": found,
         "coverage": ratio(found, n),
         "actor_accuracy": ratio(right_primary, found),
+        "actor_accuracy_ci95": document_bootstrap([d["id"] for d in docs], per_doc),
         "actor_accuracy_with_roles": ratio(right_full, found),
         "actor_accuracy_end_to_end": ratio(right_end_to_end, n),
         "coded_gold_mentions": coded,
@@ -280,7 +299,7 @@ def main():
                            "Actor codes on GUM Wikinews interview mentions (datasets/actors/gold_wikinews_interviews.jsonl, held out)")
         p = eval_plover(args.binary, work, os.path.join(args.out, "actors-plover"))
     for name, m in (("Wikinews news (development)", w), ("Wikinews interviews (held out)", iv)):
-        print(f"{name}: actor accuracy {m['actor_accuracy']} on {m['mentions_found']} of {m['mentions']} mentions "
+        print(f"{name}: actor accuracy {m['actor_accuracy']} (95% CI {m['actor_accuracy_ci95']}) on {m['mentions_found']} of {m['mentions']} mentions "
               f"(with roles {m['actor_accuracy_with_roles']}; end to end {m['actor_accuracy_end_to_end']}; "
               f"coded gold found {m['recall_of_coded_actors']} of {m['coded_gold_mentions']}; "
               f"gold empty coded {m['gold_empty_pred_coded']})")
