@@ -8,7 +8,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::dictionary::{fold, Dictionary, Entry, NameKind};
-use crate::core::{ActorCode, Annotated, Entity, EntityKind};
+use crate::core::{ActorCode, Annotated, Entity, EntityKind, Sentence};
 
 /// How far around a name a title or apposition is looked for, in words.
 const CONTEXT_WORDS: usize = 8;
@@ -39,10 +39,8 @@ impl<'a> Resolver<'a> {
         for (s, names) in a.sentences.iter().zip(&folded) {
             let mut row = Vec::with_capacity(s.entities.len());
             for (e, key) in s.entities.iter().zip(names) {
-                let name = &text[e.span];
-                let before = &text[s.span.start..e.span.start];
-                let after = &text[e.span.end..s.span.end.max(e.span.end)];
-                let mut code = self.own_code(e, name, key, before, after, day);
+                let (before, after) = around(text, s, e);
+                let mut code = self.own_code(e, &text[e.span], key, before, after, day);
                 if sports {
                     code = code.filter(|_| self.plays_no_sport(e.kind, key, day));
                 }
@@ -110,14 +108,14 @@ impl<'a> Resolver<'a> {
         // of the Civic Party") is their affiliation, and teaches the name.
         // In a sports report only the tables speak for people (see
         // plays_no_sport).
-        for (s, row) in a.sentences.iter().zip(codes.iter_mut()).filter(|_| !sports) {
+        for (s, (row, names)) in a.sentences.iter().zip(codes.iter_mut().zip(&folded)).filter(|_| !sports) {
             for i in 0..s.entities.len() {
                 if s.entities[i].kind != EntityKind::Per || row[i].is_some() {
                     continue;
                 }
                 let affiliation = party_next_to(text, &s.entities, row, i).or_else(|| self.organisation_next_to(text, &s.entities, row, i));
                 if let Some(c) = affiliation {
-                    learned.teach(&fold(&text[s.entities[i].span]), &c);
+                    learned.teach(&names[i], &c);
                     row[i] = Some(c);
                 }
             }
@@ -131,8 +129,7 @@ impl<'a> Resolver<'a> {
                     // "Education Minister Stefania Giannini" in an Italian
                     // story: an office title without a state is the
                     // document's state.
-                    let before = &text[s.span.start..e.span.start];
-                    let after = &text[e.span.end..s.span.end.max(e.span.end)];
+                    let (before, after) = around(text, s, e);
                     home.as_ref().zip(self.bare_title(before, after)).map(|(h, role)| h.with_role(role))
                 });
             }
@@ -147,7 +144,7 @@ impl<'a> Resolver<'a> {
     fn organisation_next_to(&self, text: &str, entities: &[Entity], row: &[Option<ActorCode>], i: usize) -> Option<ActorCode> {
         let body = |j: usize| {
             let c = row[j].as_ref()?;
-            let ok = entities[j].kind != EntityKind::Per && c.roles().any(|r| r == "PTY" || STATE_PARTS.contains(&r));
+            let ok = entities[j].kind != EntityKind::Per && c.roles().any(|r| r == "PTY" || is_state_role(r));
             ok.then(|| c.clone())
         };
         if i > 0 {
@@ -205,17 +202,11 @@ impl<'a> Resolver<'a> {
     fn bare_title(&self, before: &str, after: &str) -> Option<&ActorCode> {
         let before: Vec<&str> = before.split_whitespace().collect();
         let max = self.dict.agent_words().min(before.len());
-        let title_before = (1..=max).rev().find_map(|n| {
-            let title = &before[before.len() - n..];
-            self.office(title)
-        });
-        if title_before.is_some() {
-            return title_before;
+        if let Some(role) = (1..=max).rev().find_map(|n| self.office(&before[before.len() - n..])) {
+            return Some(role);
         }
-        let rest = after.trim_start().strip_prefix(',')?;
-        let words: Vec<&str> = rest.split_whitespace().take(CONTEXT_WORDS).collect();
-        let end = words.iter().position(|w| w.ends_with([',', '.', ';', ':'])).map(|i| i + 1)?;
-        let mut title: Vec<&str> = words[..end].iter().map(|w| w.trim_end_matches([',', '.', ';', ':'])).collect();
+        // Only a closed apposition: an open one runs into the clause.
+        let (mut title, true) = apposition(after)? else { return None };
         if title.first().is_some_and(|w| w.eq_ignore_ascii_case("the") || w.eq_ignore_ascii_case("a")) {
             title.remove(0);
         }
@@ -319,16 +310,11 @@ impl<'a> Resolver<'a> {
         if let Some(code) = self.title_of_place(words, day) {
             return Some(code);
         }
-        let after = after.trim_start();
-        let rest = after.strip_prefix(',')?;
-        let words: Vec<&str> = rest.split_whitespace().take(CONTEXT_WORDS).collect();
-        // The apposition ends at the next comma or full stop.
-        let end = words.iter().position(|w| w.ends_with([',', '.', ';', ':'])).map_or(words.len(), |i| i + 1);
-        let cleaned: Vec<&str> = words[..end].iter().map(|w| w.trim_end_matches([',', '.', ';', ':'])).collect();
         // Without a closing comma the apposition runs into the clause
         // ("Fidan, the Turkish foreign minister said"): the shortest
         // STATE TITLE from its start is it.
-        (2..=cleaned.len()).find_map(|n| self.state_then_title(&cleaned[..n], day, false))
+        let (words, _) = apposition(after)?;
+        (2..=words.len()).find_map(|n| self.state_then_title(&words[..n], day, false))
     }
 
     /// `[the] STATE['s] TITLE` at the end of `words` (before a name) or as
@@ -369,8 +355,7 @@ impl<'a> Resolver<'a> {
             return None;
         }
         let entry = self.dict.lookup(&fold(&place.join(" ")), day)?;
-        let is_place = entry.kind.is_state() || matches!(entry.kind, NameKind::Region | NameKind::City | NameKind::Capital);
-        is_place.then(|| entry.code.without_roles().with_role(role))
+        entry.kind.is_place().then(|| entry.code.without_roles().with_role(role))
     }
 
     /// "Turkish Foreign Ministry", "Israel Defense Forces": a state and a
@@ -406,52 +391,46 @@ impl<'a> Resolver<'a> {
     }
 }
 
+/// The sentence's text before and after an entity of it.
+fn around<'t>(text: &'t str, s: &Sentence, e: &Entity) -> (&'t str, &'t str) {
+    (&text[s.span.start..e.span.start], &text[e.span.end..s.span.end.max(e.span.end)])
+}
+
+/// The words of an apposition (", WORDS[,.;:]") at the start of `after`, up
+/// to the next comma or full stop and without their punctuation, and
+/// whether that punctuation closed it within reach.
+fn apposition(after: &str) -> Option<(Vec<&str>, bool)> {
+    let rest = after.trim_start().strip_prefix(',')?;
+    let words: Vec<&str> = rest.split_whitespace().take(CONTEXT_WORDS).collect();
+    let end = words.iter().position(|w| w.ends_with([',', '.', ';', ':'])).map(|i| i + 1);
+    let cleaned = words[..end.unwrap_or(words.len())].iter().map(|w| w.trim_end_matches([',', '.', ';', ':'])).collect();
+    Some((cleaned, end.is_some()))
+}
+
 /// One-word titles that only a state's office holders have.
+#[rustfmt::skip]
 const PUBLIC_OFFICES: [&str; 16] = [
-    "minister",
-    "senator",
-    "mp",
-    "lawmaker",
-    "legislator",
-    "congressman",
-    "congresswoman",
-    "governor",
-    "mayor",
-    "prosecutor",
-    "judge",
-    "general",
-    "colonel",
-    "ambassador",
-    "sheriff",
-    "councillor",
+    "minister", "senator", "mp", "lawmaker", "legislator", "congressman", "congresswoman", "governor", "mayor", "prosecutor", "judge",
+    "general", "colonel", "ambassador", "sheriff", "councillor",
 ];
 
 /// Last words of titles that any body's staff have ("NASA Administrator",
 /// "a representative for the Sheriff's office").
+#[rustfmt::skip]
 const TITLE_HEADS: [&str; 14] = [
-    "administrator",
-    "secretary",
-    "spokesman",
-    "spokeswoman",
-    "spokesperson",
-    "director",
-    "chairman",
-    "chairwoman",
-    "chief",
-    "head",
-    "commissioner",
-    "representative",
-    "undersecretary",
-    "deputy",
+    "administrator", "secretary", "spokesman", "spokeswoman", "spokesperson", "director", "chairman", "chairwoman", "chief", "head",
+    "commissioner", "representative", "undersecretary", "deputy",
 ];
 
 /// Whether a role names a part of the state itself (not its refugees,
 /// media or business).
 fn is_state_part(role: &ActorCode) -> bool {
-    STATE_PARTS.contains(&&role.as_str()[..3])
+    is_state_role(&role.as_str()[..3])
 }
 
-const STATE_PARTS: [&str; 6] = ["GOV", "MIL", "LEG", "JUD", "COP", "SPY"];
+fn is_state_role(role: &str) -> bool {
+    matches!(role, "GOV" | "MIL" | "LEG" | "JUD" | "COP" | "SPY")
+}
 
 /// A party coded next to person `i` of a sentence: `PARTY's NAME`, `NAME of
 /// [the] PARTY`, `NAME from [the] PARTY`, `NAME (PARTY)`.
@@ -480,41 +459,12 @@ const COMPASS: [&str; 4] = ["north", "south", "east", "west"];
 
 /// Words that only sports reports use often: four different ones make a
 /// document a sports report.
+#[rustfmt::skip]
 const SPORTS_WORDS: [&str; 34] = [
-    "goal",
-    "goals",
-    "goalkeeper",
-    "striker",
-    "midfielder",
-    "defender",
-    "penalty",
-    "penalties",
-    "scored",
-    "scorer",
-    "kick off",
-    "half time",
-    "stoppage time",
-    "extra time",
-    "world cup",
-    "fifa",
-    "uefa",
-    "league",
-    "tournament",
-    "semi final",
-    "quarter final",
-    "group stage",
-    "knockout",
-    "innings",
-    "wicket",
-    "wickets",
-    "batsman",
-    "bowler",
-    "touchdown",
-    "quarterback",
-    "grand prix",
-    "podium",
-    "friendly",
-    "championship",
+    "goal", "goals", "goalkeeper", "striker", "midfielder", "defender", "penalty", "penalties", "scored", "scorer", "kick off",
+    "half time", "stoppage time", "extra time", "world cup", "fifa", "uefa", "league", "tournament", "semi final", "quarter final",
+    "group stage", "knockout", "innings", "wicket", "wickets", "batsman", "bowler", "touchdown", "quarterback", "grand prix", "podium",
+    "friendly", "championship",
 ];
 const SPORTS_REPORT_CUES: usize = 4;
 
@@ -541,31 +491,11 @@ fn fold_words(text: &str) -> String {
 /// A party named without its country ("Labour", "the Republicans", "Civic
 /// Party"): it belongs to the country the document is about.
 fn is_party_name(folded: &str) -> bool {
+    #[rustfmt::skip]
     const GENERIC: [&str; 24] = [
-        "labour",
-        "labor",
-        "conservative",
-        "conservatives",
-        "tory",
-        "tories",
-        "liberal",
-        "liberals",
-        "liberal democrats",
-        "lib dems",
-        "republican",
-        "republicans",
-        "democrat",
-        "democrats",
-        "new democrat",
-        "new democrats",
-        "green",
-        "greens",
-        "socialist",
-        "socialists",
-        "social democrats",
-        "christian democrats",
-        "communist",
-        "communists",
+        "labour", "labor", "conservative", "conservatives", "tory", "tories", "liberal", "liberals", "liberal democrats", "lib dems",
+        "republican", "republicans", "democrat", "democrats", "new democrat", "new democrats", "green", "greens", "socialist", "socialists",
+        "social democrats", "christian democrats", "communist", "communists",
     ];
     GENERIC.contains(&folded) || (folded.ends_with(" party") && folded.len() > " party".len())
 }
@@ -637,7 +567,7 @@ impl Memory {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::{Document, Origin, Sentence, Span};
+    use crate::core::{Document, Origin, Span};
     use std::path::Path;
 
     const TABLE: &str = "name\tcode\tkind\n\
