@@ -158,6 +158,16 @@ pub const fn days_in_month(year: i32, month: u32) -> u32 {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ActorCode(String);
 
+/// The primary actor of a CAMEO-style code: its country (the first three
+/// letters, `IRNGOV` → `IRN`), or, for international, non-governmental,
+/// militant and corporate actors, whose codes name no country, the first six
+/// (`IGONAT` stays NATO and is not folded into every other IGO). A code
+/// shorter than that is its own primary actor (a bare `IGO` stays `IGO`).
+pub fn primary_code(code: &str) -> &str {
+    let n = if ActorCode::ORGANISATIONS.iter().any(|p| code.starts_with(p)) { 6 } else { 3 };
+    code.get(..n).unwrap_or(code)
+}
+
 impl ActorCode {
     /// Prefixes whose primary actor is six letters: the sector and the organisation.
     const ORGANISATIONS: [&'static str; 4] = ["IGO", "NGO", "IMG", "MNC"];
@@ -175,16 +185,12 @@ impl ActorCode {
     /// The length of the primary actor: 3 for a country, 6 for an
     /// organisation with its code (a bare `IGO` is 3).
     fn primary_len(&self) -> usize {
-        if self.0.len() >= 6 && Self::ORGANISATIONS.contains(&&self.0[..3]) {
-            6
-        } else {
-            3
-        }
+        self.primary().len()
     }
 
     /// The actor without roles: `IRNGOV` → `IRN`, `IGONATMIL` → `IGONAT`.
     pub fn primary(&self) -> &str {
-        &self.0[..self.primary_len()]
+        primary_code(&self.0)
     }
 
     /// The primary actor as a code of its own: `IRNGOV` → `IRN`.
@@ -338,11 +344,23 @@ pub enum Role {
 }
 
 impl Role {
+    pub const ALL: [Role; 3] = [Role::Source, Role::Target, Role::Other];
+
     pub const fn as_str(self) -> &'static str {
         match self {
             Role::Source => "source",
             Role::Target => "target",
             Role::Other => "other",
+        }
+    }
+
+    /// Parses a role name, as the CSV and the model config write it.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "source" => Some(Role::Source),
+            "target" => Some(Role::Target),
+            "other" => Some(Role::Other),
+            _ => None,
         }
     }
 }

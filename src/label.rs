@@ -381,12 +381,7 @@ fn stance_head(config: &ModelConfig, path: &Path) -> Result<StanceHead, ModelErr
     }
     let mut role_map = [Role::Other; 3];
     for (i, l) in roles.iter().enumerate() {
-        role_map[i] = match l.as_str() {
-            "source" => Role::Source,
-            "target" => Role::Target,
-            "other" => Role::Other,
-            _ => return Err(bad(format!("unknown role label `{l}`"))),
-        };
+        role_map[i] = Role::parse(l).ok_or_else(|| bad(format!("unknown role label `{l}`")))?;
     }
     let distinct = |a: &[Stance; 3]| a[0] != a[1] && a[1] != a[2] && a[0] != a[2];
     if !distinct(&labels) {

@@ -568,9 +568,9 @@ impl JsonlReader {
             }
         };
         let mut warnings: Vec<InputError> = utf8_warning.into_iter().collect();
-        let raw_date = match obj.get(&self.settings.date_field) {
+        let raw_date = match obj.remove(&self.settings.date_field) {
             None | Some(serde_json::Value::Null) => None,
-            Some(serde_json::Value::String(s)) => Some(s.clone()),
+            Some(serde_json::Value::String(s)) => Some(s),
             Some(other) => Some(other.to_string()),
         };
         let date = read_date(raw_date.as_deref(), &self.settings, &mut warnings);

@@ -18,6 +18,8 @@ cargo build --release --quiet
 bin=target/release/detente
 out=reports
 mkdir -p "$out"
+plover=false
+if [ -d ../shared/data/plover_gsr ] || [ -d /work/shared/data/plover_gsr ]; then plover=true; fi
 run() { # name gold
     echo "== $1"
     # -j 2: the thread count the README's numbers were taken with.
@@ -26,7 +28,7 @@ run() { # name gold
 if [ -f training/data/conll2003/dev.txt ]; then run conll-dev training/data/conll2003/dev.txt; fi
 run recent-news datasets/ner/recent_news.jsonl
 run stance-dev datasets/stance/dev.tsv
-if [ -d ../shared/data/plover_gsr ] || [ -d /work/shared/data/plover_gsr ]; then
+if $plover; then
     if [ -f training/data/realnews/train.jsonl ]; then
         python3 training/stance/split.py --out training/runs/stance_data --realnews training/data/realnews/train.jsonl > /dev/null
     else
@@ -44,6 +46,6 @@ if [ "${1:-}" = "--test" ]; then
     if [ -f training/data/realnews/realnews_test.jsonl ]; then run realnews-test training/data/realnews/realnews_test.jsonl; fi
 fi
 # Actor codes, event roles and dyads (GUM Wikinews mentions; the PLOVER records).
-if [ -d ../shared/data/plover_gsr ] || [ -d /work/shared/data/plover_gsr ]; then
-    python3 training/actors/eval_actors.py --binary "$bin" --out reports
+if $plover; then
+    python3 training/actors/eval_actors.py --binary "$bin" --out "$out"
 fi

@@ -40,14 +40,21 @@ def reencode(model):
     return changed
 
 
+def reencode_file(src, dst=None):
+    """Loads the ONNX model at src, re-encodes it (reencode) and saves it to
+    dst (default: src, in place); returns how many initializers changed."""
+    model = onnx.load(src)
+    n = reencode(model)
+    onnx.save(model, dst or src)
+    return n
+
+
 def main():
     if len(sys.argv) not in (2, 3):
         sys.exit(__doc__)
     src = sys.argv[1]
     dst = sys.argv[2] if len(sys.argv) == 3 else src
-    model = onnx.load(src)
-    n = reencode(model)
-    onnx.save(model, dst)
+    n = reencode_file(src, dst)
     print(f"{n} int8 weight and zero-point tensors re-encoded as uint8 -> {dst}")
 
 

@@ -25,6 +25,7 @@ The output is deterministic: same inputs, same bytes.
 import argparse
 import collections
 import datetime as dt
+import difflib
 import os
 import re
 import subprocess
@@ -819,16 +820,15 @@ class Table:
             for r in sorted(rows, key=lambda r: (r.name.isupper(), r.name)):
                 uniq.setdefault((r.code, r.valid_from, r.valid_until), r)
             rows = list(uniq.values())
-            if conflicts(rows):
-                if top == P_CURATED and key not in ALLOWED_CONFLICTS:
+            if conflicts(rows) and key not in ALLOWED_CONFLICTS:
+                if top == P_CURATED:
                     raise SystemExit(
                         f"{self.label}: curated conflict for {key!r}: {rows}")
-                if key not in ALLOWED_CONFLICTS:
-                    self.dropped["conflicting codes at same priority"] += 1
-                    self.notes.append(
-                        f"ambiguous, dropped: {key} -> "
-                        + ",".join(sorted({r.code for r in rows})))
-                    continue
+                self.dropped["conflicting codes at same priority"] += 1
+                self.notes.append(
+                    f"ambiguous, dropped: {key} -> "
+                    + ",".join(sorted({r.code for r in rows})))
+                continue
             out.extend(rows)
         self.rows = out
         return self
@@ -1087,7 +1087,6 @@ def titlecase(s):
 
 
 def _ratio(a, b):
-    import difflib
     return difflib.SequenceMatcher(None, a, b).ratio()
 
 
@@ -1158,7 +1157,6 @@ def good_alternates(ci, names_pop):
     """Latin-script alternate names of a city that look like spellings of
     its name (Kyiv/Kiev, Mumbai/Bombay are curated) and name no city
     elsewhere."""
-    import difflib
     out = []
     base = norm(ci["name"])
     for a in ci.get("alternatenames", []):
@@ -1166,12 +1164,22 @@ def good_alternates(ci, names_pop):
         if not latin_ok(a) or len(k) < 4 or k in CITY_STOPLIST or \
                 k in ALTERNATE_STOPLIST:
             continue
-        if difflib.SequenceMatcher(None, k, base).ratio() < 0.5:
+        if _ratio(k, base) < 0.5:
             continue
         if [p for p in names_pop[k] if p[1] != ci["countrycode"]]:
             continue
         out.append(a)
     return out
+
+
+def read_rows(path):
+    """(line number, fields) for each data line of a TSV: the header line,
+    empty lines and "#" comment lines are skipped."""
+    with open(path, encoding="utf-8") as fh:
+        lines = fh.read().split("\n")
+    for i, line in enumerate(lines[1:], 2):
+        if line and not line.startswith("#"):
+            yield i, line.split("\t")
 
 
 def office_holder_names(path=None):
@@ -1182,19 +1190,15 @@ def office_holder_names(path=None):
     out = set()
     if not os.path.exists(path):
         return out
-    with open(path, encoding="utf-8") as fh:
-        for line in fh.read().split("\n")[1:]:
-            if not line or line.startswith("#"):
-                continue
-            f = line.split("\t")
-            if len(f) < 3 or f[2] not in ("person", "surname"):
-                continue
-            n = match_key(f[0])
-            out.add(n)
-            for w in re.split(r"[\s\-]+", n):
-                w = w.strip(".,'")
-                if len(w) >= 2 and w not in NAME_PARTICLES:
-                    out.add(w)
+    for _, f in read_rows(path):
+        if len(f) < 3 or f[2] not in ("person", "surname"):
+            continue
+        n = match_key(f[0])
+        out.add(n)
+        for w in re.split(r"[\s\-]+", n):
+            w = w.strip(".,'")
+            if len(w) >= 2 and w not in NAME_PARTICLES:
+                out.add(w)
     return out
 
 
@@ -1258,10 +1262,8 @@ def build_places(gc, phx_countries, iso3, stats, org_names=frozenset()):
     cities = list(gc.get_cities().values())
     names_pop = collections.defaultdict(list)   # norm name -> [(pop, cc, id)]
     for ci in cities:
-        ns = {ci["name"]}
-        for n in ns:
-            names_pop[norm(n)].append((ci["population"], ci["countrycode"],
-                                       ci["geonameid"]))
+        names_pop[norm(ci["name"])].append(
+            (ci["population"], ci["countrycode"], ci["geonameid"]))
 
     # capitals
     capital_ids = {}
@@ -1269,17 +1271,17 @@ def build_places(gc, phx_countries, iso3, stats, org_names=frozenset()):
         cap = c.get("capital") or ""
         if not cap:
             continue
-        cc = c["iso"]
-        cands = [ci for ci in cities if ci["countrycode"] == cc and
-                 (norm(ci["name"]) == norm(cap) or
-                  norm(cap) in {norm(a) for a in ci.get("alternatenames", [])})]
-        cands.sort(key=lambda ci: -ci["population"])
         if c["iso3"] in ("SCG", "ANT"):
             continue  # dissolved: their capitals belong to SRB / CUW
         if CAPITAL_NOT_GOV.get(c["iso3"]) == cap or \
                 (c["iso3"], cap) in CAPITAL_STOPLIST:
             stats["capitals not coded GOV"] += 1
             continue
+        cc, ncap = c["iso"], norm(cap)
+        cands = [ci for ci in cities if ci["countrycode"] == cc and
+                 (norm(ci["name"]) == ncap or
+                  ncap in {norm(a) for a in ci.get("alternatenames", [])})]
+        cands.sort(key=lambda ci: -ci["population"])
         code = c["iso3"] + "GOV"
         t.add(cap, code, "capital", "geonames", P_CAPITAL)
         if cands:
@@ -1361,13 +1363,30 @@ def build_places(gc, phx_countries, iso3, stats, org_names=frozenset()):
 
 
 def _similar(a, b):
-    import difflib
     if a in b or b in a:
         return True
     if re.search(r"\b(republic|kingdom|state|states|emirate|federation|"
                  r"principality|sultanate|commonwealth|union)\b", a):
         return True
-    return difflib.SequenceMatcher(None, a, b).ratio() >= 0.75
+    return _ratio(a, b) >= 0.75
+
+
+def name_tokens(s):
+    """Upper-case words of a Phoenix name or synonym, less AL, THE, OF."""
+    return set(re.split(r"[_\- ]+", s.upper())) - {"", "AL", "THE", "OF"}
+
+
+def org_kind(code, milnonstate):
+    """Kind of an organisations.tsv row from its code (and whether it came
+    from the MilNonState file)."""
+    p = code[:3]
+    if p == "IGO":
+        return "igo"
+    if p == "NGO":
+        return "ngo"
+    if p == "IMG" or "REB" in code[3:] or "INS" in code[3:] or milnonstate:
+        return "group"
+    return "org"
 
 
 def build_organisations(phx, iso3, stats):
@@ -1412,14 +1431,14 @@ def build_organisations(phx, iso3, stats):
                 # place under a former state), not an institution
                 stats["phoenix: places in the country file skipped"] += 1
                 continue
-            head_toks = set(re.split(r"[_\- ]+", e["name"].upper())) - {"", "AL", "THE", "OF"}
+            head_toks = name_tokens(e["name"])
             if len(head_toks) == 1 and not (head_toks & ORG_WORDS) and \
                     any(vf or vu for _, vf, vu in rows):
                 stats["phoenix: single-word dated names (persons) skipped"] += 1
                 continue
             names = [e["name"]]
             for s in e["syn"]:
-                st = set(re.split(r"[_\- ]+", s.upper())) - {"", "AL", "THE", "OF"}
+                st = name_tokens(s)
                 if len(st) == 1 and not (st & ORG_WORDS):
                     # a one-word synonym: an acronym (<= 5 letters) or a
                     # spelling of the head word; otherwise often a person
@@ -1432,16 +1451,13 @@ def build_organisations(phx, iso3, stats):
                 elif looks_like_org(s, single_ok=False) or (
                         st & head_toks and not any(x in TITLE_WORDS for x in st)):
                     names.append(s)
+            kinded = [(code, org_kind(code, milnonstate), vf, vu)
+                      for code, vf, vu in rows]
             for raw in names:
                 n = phx_name(raw)
                 if not n or norm(n) in GENERIC_ORG_NAMES or len(norm(n)) < 2:
                     continue
-                for code, vf, vu in rows:
-                    p = code[:3]
-                    kind = ("igo" if p == "IGO" else "ngo" if p == "NGO" else
-                            "group" if (p == "IMG" or "REB" in code[3:] or
-                                        "INS" in code[3:] or milnonstate)
-                            else "org")
+                for code, kind, vf, vu in kinded:
                     t.add(n, code, kind, "phoenix", P_PHX_ORG, vf, vu)
     return t.resolve()
 
@@ -1545,17 +1561,15 @@ def write_table(t, path, preamble):
 
 
 def check_file(path, iso3):
-    """Self-check of one written TSV; returns (counts by kind, errors)."""
+    """Self-check of one written TSV; returns (counts by kind, errors, the
+    data rows as read_rows gives them)."""
     errors, counts = [], collections.Counter()
     seen = collections.defaultdict(list)
     with open(path, encoding="utf-8") as fh:
-        lines = fh.read().split("\n")
-    if lines[0] != HEADER:
-        errors.append("bad header")
-    for i, line in enumerate(lines[1:], 2):
-        if not line or line.startswith("#"):
-            continue
-        f = line.split("\t")
+        if fh.readline().rstrip("\n") != HEADER:
+            errors.append("bad header")
+    rows = list(read_rows(path))
+    for i, f in rows:
         if len(f) != 6:
             errors.append(f"line {i}: {len(f)} fields")
             continue
@@ -1583,11 +1597,11 @@ def check_file(path, iso3):
         if vf and vu and vf > vu:
             errors.append(f"line {i}: valid_from after valid_until")
         seen[norm(name)].append(Row(name, code, kind, vf, vu, src, 0))
-    for key, rows in seen.items():
-        if conflicts(rows) and key not in ALLOWED_CONFLICTS:
+    for key, same in seen.items():
+        if conflicts(same) and key not in ALLOWED_CONFLICTS:
             errors.append(f"conflicting codes for {key!r}: "
-                          + ",".join(r.code for r in rows))
-    return counts, errors
+                          + ",".join(r.code for r in same))
+    return counts, errors, rows
 
 
 SANITY = [
@@ -1665,7 +1679,7 @@ def main():
     lookup = {}
     for fn in ("places.tsv", "organisations.tsv", "agents.tsv"):
         path = os.path.join(args.out, fn)
-        counts, errors = check_file(path, iso3)
+        counts, errors, rows = check_file(path, iso3)
         size = os.path.getsize(path)
         total = sum(v for k, v in counts.items() if not k.startswith("source:"))
         print(f"{fn}: {total} rows, {size} bytes")
@@ -1674,12 +1688,9 @@ def main():
         for e in errors[:20]:
             print("  ERROR", e)
         ok &= not errors
-        with open(path, encoding="utf-8") as fh:
-            for line in fh.read().split("\n")[1:]:
-                if line and not line.startswith("#"):
-                    f = line.split("\t")
-                    if not f[4]:  # current rows
-                        lookup.setdefault((fn, norm(f[0])), set()).add(f[1])
+        for _, f in rows:
+            if len(f) > 4 and not f[4]:  # current rows
+                lookup.setdefault((fn, norm(f[0])), set()).add(f[1])
     for fn, name, code in SANITY:
         got = lookup.get((fn, norm(name)), set())
         if got != {code}:

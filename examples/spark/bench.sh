@@ -51,13 +51,12 @@ done
 
 spark() {  # spark MASTER PARTITIONS
     echo "== spark $1, $2 partitions"
-    local t s job
+    local t s summary job
     t=$(now)
-    "$PY" "$HERE/detente_spark.py" --detente "$BIN" --model "$MODEL" --input corpus.jsonl \
-        --output bench_out --format csv --partitions "$2" --master "$1" >bench_spark.log 2>&1 \
-        || { tail -20 bench_spark.log; die "spark job failed"; }
+    summary=$(spark_job bench_spark.log --input corpus.jsonl --output bench_out --format csv --partitions "$2" --master "$1") \
+        || { echo "$summary"; die "spark job failed"; }
     s=$(since "$t")
-    job=$(grep -o 'detente_spark summary: .*' bench_spark.log | sed 's/.*"seconds": \([0-9.]*\).*/\1/')
+    job=$(echo "$summary" | sed 's/.*"seconds": \([0-9.]*\).*/\1/')
     row "spark $1, $2 partition(s), 1 detente each" "$s" "$job"
 }
 spark 'local[1]' 1

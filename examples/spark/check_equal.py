@@ -85,9 +85,10 @@ def read_spark_parquet(folder):
         .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false").getOrCreate()
     spark.sparkContext.setLogLevel("WARN")
     try:
-        spans = [tuple(r) for r in spark.read.parquet(os.path.join(folder, "spans")).select(*SPAN_COLUMNS).collect()]
+        spans_df = spark.read.parquet(os.path.join(folder, "spans"))
+        spans = [tuple(r) for r in spans_df.select(*SPAN_COLUMNS).collect()]
         errors = [tuple(r) for r in spark.read.parquet(os.path.join(folder, "errors")).select(*ERROR_COLUMNS).collect()]
-        schema = spark.read.parquet(os.path.join(folder, "spans")).schema.simpleString()
+        schema = spans_df.schema.simpleString()
     finally:
         spark.stop()
     return spans, errors, schema

@@ -2,7 +2,8 @@
 # virtual environment, and a snapshot of the binary (with the ONNX Runtime
 # library it loads from its own folder) and of the model in work/, so that a
 # rebuild or a new model during a run cannot mix versions. Leaves the shell in
-# work/ with HERE, REPO, DOCS, PY, BIN and MODEL (the snapshot) set.
+# work/ with HERE, REPO, DOCS, PY, BIN and MODEL (the snapshot) set, and
+# spark_job to run detente_spark.py with them.
 # Environment: DETENTE (default target/release/detente), MODEL (default
 # models/detente), DOCS (default 5000), PYTHON (to make the venv, default python3).
 
@@ -17,6 +18,14 @@ WORK=$HERE/work
 die() { echo "$(basename "$0" .sh): $*" >&2; exit 2; }
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+spark_job() {  # spark_job LOG ARGS...: runs detente_spark.py, prints its summary line
+    local log=$1; shift
+    "$PY" "$HERE/detente_spark.py" --detente "$BIN" --model "$MODEL" "$@" >"$log" 2>&1
+    local rc=$?
+    grep -o 'detente_spark summary: .*' "$log"
+    if [ $rc -ne 0 ]; then echo "detente_spark.py failed (exit $rc), last lines of $log:"; tail -30 "$log"; fi
+    return $rc
+}
 
 [ -x "$DETENTE" ] || die "no detente binary at $DETENTE (cargo build --release, or set DETENTE)"
 "$DETENTE" annotate --help | grep -q -- --no-header || die "$DETENTE has no --no-header: rebuild it"

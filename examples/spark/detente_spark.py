@@ -43,6 +43,7 @@ import argparse
 import array
 import csv
 import io
+import itertools
 import json
 import os
 import shutil
@@ -167,10 +168,9 @@ def annotate_lines(items, cfg, kill_when=None, stats=None):
         binary = _executable(_resolve(cfg["detente"]), scratch)
         errors_path = os.path.join(scratch, "errors.csv")
         stderr_path = os.path.join(scratch, "stderr.txt")
-        env = dict(os.environ)
         with open(stderr_path, "wb") as stderr_file:
             proc = subprocess.Popen(detente_command(cfg, binary, errors_path), stdin=subprocess.PIPE,
-                                    stdout=subprocess.PIPE, stderr=stderr_file, cwd=scratch, env=env)
+                                    stdout=subprocess.PIPE, stderr=stderr_file, cwd=scratch)
         if stats is not None:
             stats["processes"] = stats.get("processes", 0) + 1
 
@@ -181,7 +181,7 @@ def annotate_lines(items, cfg, kill_when=None, stats=None):
         def feed():
             out = proc.stdin
             try:
-                for number, line in _chain(head, it):
+                for number, line in itertools.chain(head, it):
                     # Recorded before the write: detente can only name line k once it has it.
                     line_numbers.append(number)
                     if _lacks_id(line, id_field):
@@ -254,7 +254,6 @@ def annotate_lines(items, cfg, kill_when=None, stats=None):
             raise DetenteFailed("detente exited with status 1 but reported no problem")
         if stats is not None:
             stats["lines"] = stats.get("lines", 0) + len(line_numbers)
-            stats["rows"] = stats.get("rows", 0) + rows
     finally:
         if proc is not None and proc.poll() is None:
             proc.kill()
@@ -275,13 +274,6 @@ def _lacks_id(line, id_field):
     except ValueError:
         return False
     return isinstance(obj, dict) and id_field not in obj
-
-
-def _chain(head, rest):
-    for item in head:
-        yield item
-    for item in rest:
-        yield item
 
 
 def _partition_function(cfg, partition_sizes, accumulators):
@@ -377,7 +369,7 @@ def run(spark, input_path, output, fmt="csv", partitions=2, cfg=None):
     if fmt not in ("csv", "parquet"):
         raise ValueError("format must be csv or parquet")
     cfg = dict(cfg or {})
-    cfg.setdefault("source_name", input_path)
+    cfg["source_name"] = cfg.get("source_name") or input_path  # --source-name's default: the input as given
     sc = spark.sparkContext
     acc = {"processes": sc.accumulator(0), "lines": sc.accumulator(0), "seconds": sc.accumulator(0.0)}
     started = time.time()
@@ -436,7 +428,7 @@ def main(argv=None):
     spark.sparkContext.setLogLevel("WARN")
     cfg = {
         "detente": args.detente, "model": args.model, "ort_lib": args.ort_lib, "id_field": args.id_field,
-        "raw": args.raw, "threads": args.threads, "extra_args": args.detente_arg, "source_name": args.source_name or args.input,
+        "raw": args.raw, "threads": args.threads, "extra_args": args.detente_arg, "source_name": args.source_name,
         "kill_once": os.environ.get(KILL_ENV) == "1", "kill_marker": os.environ.get(KILL_MARKER_ENV),
     }
     try:

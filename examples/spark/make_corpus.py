@@ -120,7 +120,7 @@ def make_id(i, rng):
     return "wire/%04d/%d" % (2020 + i % 6, i)
 
 
-def make_date(i, rng):
+def make_date(i):
     r = i % 6
     day = "2025-%02d-%02d" % (1 + i % 12, 1 + (i * 7) % 28)
     if r in (0, 3):
@@ -130,11 +130,12 @@ def make_date(i, rng):
     return None
 
 
-def make_doc(i, rng, pool, lo, hi):
+def make_doc(i, rng, pool, sizes):
+    """sizes: sentence_weights(lo, hi), the sentence counts and their weights."""
     sentences, headlines, articles = pool
     if i % 250 == 17:  # now and then a whole sample article
         return articles[(i // 250) % len(articles)]
-    counts, weights = sentence_weights(lo, hi)
+    counts, weights = sizes
     n = rng.choices(counts, weights)[0]
     picked = [rng.choice(sentences) for _ in range(n)]
     paragraphs, cur = [], []
@@ -178,6 +179,7 @@ def main(argv=None):
 
     rng = random.Random(args.seed)
     pool = load_pool(REPO)
+    sizes = sentence_weights(args.min_sentences, args.max_sentences)
     bad = [] if args.no_bad else BAD_LINES
     # Spread the bad lines evenly through the corpus, so they land in different partitions.
     bad_at = {}
@@ -193,8 +195,8 @@ def main(argv=None):
                 out.write(text + "\n")
                 lines += 1
                 print("make_corpus: line %d: %s" % (lines, why), file=sys.stderr)
-            doc = {"id": make_id(i, rng), "text": make_doc(i, rng, pool, args.min_sentences, args.max_sentences)}
-            date = make_date(i, rng)
+            doc = {"id": make_id(i, rng), "text": make_doc(i, rng, pool, sizes)}
+            date = make_date(i)
             if date is not None:
                 doc["date"] = date
             out.write(json.dumps(doc, ensure_ascii=(i % 2 == 0)) + "\n")

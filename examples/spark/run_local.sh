@@ -30,13 +30,16 @@ check() {  # check LABEL SINGLE SINGLE_ERRORS SPARK_OUT FORMAT
     if [ $rc -eq 0 ]; then record "PASS  $1: spans${line}; $(echo "$out" | grep -F -m1 "$1: errors" | sed 's/.*errors */errors /')"
     else record "FAIL  $1 (see above)"; FAILED=1; fi
 }
-spark_job() {  # spark_job LOG ARGS...: runs detente_spark.py, prints its summary line
-    local log=$1; shift
-    "$PY" "$HERE/detente_spark.py" --detente "$BIN" --model "$MODEL" "$@" >"$log" 2>&1
-    local rc=$?
-    grep -o 'detente_spark summary: .*' "$log"
-    if [ $rc -ne 0 ]; then echo "detente_spark.py failed (exit $rc), last lines of $log:"; tail -30 "$log"; fi
-    return $rc
+spark_checked() {  # spark_checked FORMAT PARTITIONS: corpus.jsonl in local[2] to out_FORMAT, checked against the single run
+    local fmt=$1 parts=$2 t rc secs
+    echo "== spark local[2], $parts partitions, $fmt"
+    t=$(now)
+    spark_job "spark_$fmt.log" --input corpus.jsonl --output "out_$fmt" --format "$fmt" --partitions "$parts" --master 'local[2]'
+    rc=$?
+    secs=$(since "$t")
+    if [ $rc -eq 0 ]; then check "local[2] $fmt" single.csv single_errors.csv "out_$fmt" "$fmt"
+    else record "FAIL  local[2] $fmt: the job failed"; FAILED=1; fi
+    record "time  spark local[2], $parts partitions, $fmt: ${secs}s"
 }
 
 # 2. The corpus.
@@ -57,14 +60,7 @@ echo "single run: exit $rc in ${T_SINGLE}s, $(($(wc -l <single_errors.csv) - 1))
 record "time  single run (1 process, -j 1): ${T_SINGLE}s"
 
 # 4. Spark, local[2], CSV.
-echo "== spark local[2], $PARTITIONS partitions, csv"
-t=$(now)
-spark_job spark_csv.log --input corpus.jsonl --output out_csv --format csv --partitions "$PARTITIONS" --master 'local[2]'
-rc=$?
-T_CSV=$(since "$t")
-if [ $rc -eq 0 ]; then check "local[2] csv" single.csv single_errors.csv out_csv csv
-else record "FAIL  local[2] csv: the job failed"; FAILED=1; fi
-record "time  spark local[2], $PARTITIONS partitions, csv: ${T_CSV}s"
+spark_checked csv "$PARTITIONS"
 
 # 5. A killed task: partition 1's first attempt kills its detente midway and fails;
 #    local[2,4] allows 4 attempts per task, so Spark retries it.
@@ -86,14 +82,7 @@ fi
 record "time  spark local[2,4], 3 partitions, one task killed and retried: ${T_KILL}s"
 
 # 6. Parquet: typed columns, compared as values.
-echo "== spark local[2], 2 partitions, parquet"
-t=$(now)
-spark_job spark_parquet.log --input corpus.jsonl --output out_parquet --format parquet --partitions 2 --master 'local[2]'
-rc=$?
-T_PQ=$(since "$t")
-if [ $rc -eq 0 ]; then check "local[2] parquet" single.csv single_errors.csv out_parquet parquet
-else record "FAIL  local[2] parquet: the job failed"; FAILED=1; fi
-record "time  spark local[2], 2 partitions, parquet: ${T_PQ}s"
+spark_checked parquet 2
 
 # 7. Edge cases: more partitions than lines, so that some partitions are empty and
 #    others hold only a blank or a bad line.  Empty and blank-only partitions must

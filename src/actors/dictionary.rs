@@ -205,17 +205,18 @@ impl Dictionary {
         }
         // Replace whole names, not single rows, so a user's row is never
         // outvoted by a built-in row for another period.
-        let mut replaced: std::collections::HashSet<&str> = std::collections::HashSet::new();
-        for (name, entry) in &rows {
+        let mut replaced: std::collections::HashSet<String> = std::collections::HashSet::new();
+        for (name, entry) in rows {
             if entry.kind == NameKind::Agent {
                 self.agent_words = self.agent_words.max(name.split(' ').count());
-                self.agents.insert(name.clone(), entry.code.clone());
+                self.agents.insert(name, entry.code);
                 continue;
             }
-            if replaced.insert(name) && replace {
-                self.names.remove(name);
+            if replace && !replaced.contains(&name) {
+                replaced.insert(name.clone());
+                self.names.remove(&name);
             }
-            self.names.entry(name.clone()).or_default().push(entry.clone());
+            self.names.entry(name).or_default().push(entry);
         }
         Ok(())
     }

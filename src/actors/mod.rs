@@ -9,8 +9,6 @@ pub mod dictionary;
 pub mod resolve;
 pub mod roles;
 
-use std::sync::Arc;
-
 pub use dictionary::{fold, Dictionary, DictionaryError};
 pub use resolve::{DocActors, Resolver};
 pub use roles::EventRoleStage;
@@ -21,12 +19,12 @@ use crate::pipeline::Stage;
 
 /// The stage that codes actors; it runs after the model stage.
 pub struct ActorStage {
-    dict: Arc<Dictionary>,
+    dict: Dictionary,
 }
 
 impl ActorStage {
     pub fn new(dict: Dictionary) -> Self {
-        ActorStage { dict: Arc::new(dict) }
+        ActorStage { dict }
     }
 }
 

@@ -26,7 +26,8 @@ impl EventRoleStage {
     /// The role changes of one document.
     pub fn changes(a: &Annotated) -> Vec<(usize, usize, Role)> {
         let mut out = Vec::new();
-        for (si, s) in a.sentences.iter().enumerate() {
+        // A sentence without entities has no roles to change.
+        for (si, s) in a.sentences.iter().enumerate().filter(|(_, s)| !s.entities.is_empty()) {
             let mut roles: Vec<Option<Role>> = s.entities.iter().map(|e| e.role).collect();
             turn_passive_round(&a.doc.text, s, &mut roles);
             add_targets(s, &mut roles);
@@ -55,7 +56,7 @@ fn turn_passive_round(text: &str, s: &Sentence, roles: &mut [Option<Role>]) {
         sentence.split_whitespace().map(|w| (base + (w.as_ptr() as usize - sentence.as_ptr() as usize), w)).collect();
     let lower = |w: &str| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
     for (i, &(by_at, w)) in words.iter().enumerate() {
-        if lower(w) != "by" || i < 2 {
+        if i < 2 || !w.trim_matches(|c: char| !c.is_alphanumeric()).eq_ignore_ascii_case("by") {
             continue;
         }
         let participle = lower(words[i - 1].1);

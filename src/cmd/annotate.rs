@@ -9,7 +9,6 @@ use std::io::{BufWriter, IsTerminal};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
@@ -396,18 +395,16 @@ fn annotate(settings: &Settings, corpus: Corpus, pipeline: &Pipeline) -> anyhow:
         OutputFormat::Csv => output.checkpointer().with_context(|| format!("cannot write {output_name}"))?,
         OutputFormat::Parquet | OutputFormat::Jsonl => None,
     };
-    let mut writer: Box<dyn SpanWriter<Output> + Send> = if resume_at.items > 0 {
-        if !settings.quiet {
-            eprintln!("detente: resuming after {} input items", resume_at.items);
-        }
-        Box::new(CsvWriter::continuing(output, settings.neutralise_formulas))
-    } else {
-        match settings.output_format {
-            OutputFormat::Csv if settings.header => Box::new(CsvWriter::new(output, settings.neutralise_formulas)?),
-            OutputFormat::Csv => Box::new(CsvWriter::continuing(output, settings.neutralise_formulas)),
-            OutputFormat::Parquet => Box::new(ParquetWriter::new(output).with_context(|| format!("cannot write {output_name}"))?),
-            OutputFormat::Jsonl => Box::new(JsonlWriter::new(output)),
-        }
+    if resume_at.items > 0 && !settings.quiet {
+        eprintln!("detente: resuming after {} input items", resume_at.items);
+    }
+    // --resume is CSV only (from_args refuses it for the others), and a
+    // resumed CSV already has its header.
+    let mut writer: Box<dyn SpanWriter<Output> + Send> = match settings.output_format {
+        OutputFormat::Csv if settings.header && resume_at.items == 0 => Box::new(CsvWriter::new(output, settings.neutralise_formulas)?),
+        OutputFormat::Csv => Box::new(CsvWriter::continuing(output, settings.neutralise_formulas)),
+        OutputFormat::Parquet => Box::new(ParquetWriter::new(output).with_context(|| format!("cannot write {output_name}"))?),
+        OutputFormat::Jsonl => Box::new(JsonlWriter::new(output)),
     };
     let mut tally = Tally { skipped: resume_at.skipped, ..Tally::default() };
     let mut items_done = resume_at.items;
@@ -419,8 +416,8 @@ fn annotate(settings: &Settings, corpus: Corpus, pipeline: &Pipeline) -> anyhow:
 
     // Documents of other shards are passed over before anything counts
     // them, so a resumed shard run skips the same items it wrote.
-    let other_shards = Arc::new(AtomicU64::new(0));
-    let passed_over = Arc::clone(&other_shards);
+    let other_shards = AtomicU64::new(0);
+    let passed_over = &other_shards;
     let shard = settings.shard;
     let items = corpus
         .filter(move |item| {

@@ -4,7 +4,7 @@
 //! single `annotate` run over the corpus writes, byte for byte.
 
 use std::fs::File;
-use std::io::{BufReader, Write};
+use std::io::BufReader;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -172,8 +172,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
             );
         }
     }
-    let mut output = out.into_inner().map_err(|e| anyhow::anyhow!("cannot write {name}: {}", e.error()))?;
-    output.flush().with_context(|| format!("cannot write {name}"))?;
+    let output = out.into_inner().map_err(|e| anyhow::anyhow!("cannot write {name}: {}", e.error()))?;
     output.finish()?;
     if !args.quiet {
         eprintln!("detente: merged {documents} documents ({rows} rows) from {} parts", args.parts.len());

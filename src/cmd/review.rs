@@ -14,8 +14,8 @@ use anyhow::{bail, Context};
 use detente::eval::pred::Predictions;
 use detente::read::{Corpus, Format, Input, Item, ReadSettings};
 use detente::review::export::{agreement, finished, gold_line, ExportCounts};
-use detente::review::server::{is_loopback, serve, App};
-use detente::review::state::{reviewers, view};
+use detente::review::server::{serve, App};
+use detente::review::state::{by_doc, reviewers, view};
 use detente::review::store::Store;
 
 use super::annotate::FormatArg;
@@ -95,9 +95,9 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         None => {
             let reviewer = args.reviewer.clone().unwrap_or_default();
             let token = session_token();
-            let app = Arc::new(App::new(preds.docs, store, token, reviewer));
+            let app = Arc::new(App::new(preds, store, token, reviewer));
             let addr = SocketAddr::new(args.host, args.port);
-            if !is_loopback(&addr) {
+            if !addr.ip().is_loopback() {
                 eprintln!(
                     "detente: warning: listening on {addr}: anyone who can reach this machine can read these documents and, with the page's token, change the labels"
                 );
@@ -106,7 +106,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
             runtime.block_on(async move {
                 let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
                 let local = listener.local_addr()?;
-                println!("detente review: http://{local}/ ({} documents; decisions in {})", app.docs.len(), args.db.display());
+                println!("detente review: http://{local}/ ({} documents; decisions in {})", app.preds.docs.len(), args.db.display());
                 std::io::stdout().flush()?;
                 serve(app, listener).await.context("the review server stopped")
             })?;
@@ -124,12 +124,8 @@ fn export(args: &Args, preds: Predictions, store: &Store, out: &std::path::Path)
         (None, []) => bail!("{} holds no decisions yet; nothing to export", args.db.display()),
         (None, many) => bail!("{} holds decisions by {}; choose one with --reviewer", args.db.display(), many.join(", ")),
     };
-    let mut by_doc: HashMap<String, Vec<detente::review::store::Decision>> = HashMap::new();
-    for d in all {
-        by_doc.entry(d.doc_id.clone()).or_default().push(d);
-    }
+    let by_doc = by_doc(all);
     // The text of the documents to export, from the corpus.
-    let wanted: HashMap<&str, usize> = preds.docs.iter().enumerate().map(|(i, d)| (d.id.as_str(), i)).collect();
     let read = ReadSettings {
         id_field: args.id_field.clone(),
         text_field: args.text_field.clone(),
@@ -140,7 +136,7 @@ fn export(args: &Args, preds: Predictions, store: &Store, out: &std::path::Path)
     let mut texts: HashMap<String, String> = HashMap::new();
     for item in Corpus::open(&inputs, read) {
         match item {
-            Item::Doc(d) if wanted.contains_key(d.id.as_str()) => {
+            Item::Doc(d) if preds.get(&d.id).is_some() => {
                 texts.insert(d.id.clone(), d.text);
             }
             Item::Doc(_) => {}

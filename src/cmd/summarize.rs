@@ -4,12 +4,13 @@
 
 use std::fs;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::{bail, Context};
 
+use detente::read::path_keys;
 use detente::summarize::{self, report, By, Format, Level, Options};
 
 use super::{Output, OutputFormat, EXIT_SKIPPED};
@@ -115,8 +116,14 @@ impl Settings {
         if args.out.is_dir() {
             let [events, dyads, actors, series] = table_names(format);
             for name in [events.as_str(), &dyads, &actors, &series, REPORT] {
-                let Ok(out) = args.out.join(name).canonicalize() else { continue };
-                if let Some(input) = args.inputs.iter().find(|i| i.canonicalize().is_ok_and(|i| i == out)) {
+                // Only a file that exists can be an input (a dangling link
+                // at the name is an input that cannot be read, and says so).
+                let out = args.out.join(name);
+                if !out.exists() {
+                    continue;
+                }
+                let out = path_keys(&out);
+                if let Some(input) = args.inputs.iter().find(|i| path_keys(i).iter().any(|k| out.contains(k))) {
                     bail!("the input {} is the output {} in --out {}; choose another folder", input.display(), name, args.out.display());
                 }
             }
@@ -157,6 +164,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let mut actors = open(ACTORS)?;
     let mut series = settings.options.by.map(|_| open(SERIES)).transpose()?;
     let mut page = open(REPORT)?;
+    let written: Vec<&str> = [EVENTS, DYADS, ACTORS].into_iter().chain(series.as_ref().map(|_| SERIES)).chain([REPORT]).collect();
 
     let (summary, events) = summarize::summarize_files(&settings.inputs, settings.options, events)?;
     let cannot = |name: &str| format!("cannot write {}", dir.join(name).display());
@@ -181,7 +189,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
             summary.dyads.len(),
             summary.actors.len(),
             c.self_pairs,
-            written(dir, settings.options.format, settings.options.by.is_some()),
+            format_args!("{} to {}", written.join(", "), dir.display()),
             start.elapsed().as_secs_f64()
         );
     }
@@ -196,12 +204,4 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(EXIT_SKIPPED));
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn written(dir: &Path, format: Format, series: bool) -> String {
-    let [events, dyads, actors, series_name] = &table_names(format);
-    #[allow(non_snake_case)]
-    let (EVENTS, DYADS, ACTORS, SERIES) = (events.as_str(), dyads.as_str(), actors.as_str(), series_name.as_str());
-    let files = if series { [EVENTS, DYADS, ACTORS, SERIES, REPORT].join(", ") } else { [EVENTS, DYADS, ACTORS, REPORT].join(", ") };
-    format!("{files} to {}", dir.display())
 }

@@ -318,7 +318,7 @@ pub fn normalise(s: &str) -> String {
 }
 
 /// Characters `start..end` of `text` (Python slicing on code points).
-fn char_slice(text: &str, start: usize, end: usize) -> String {
+pub(crate) fn char_slice(text: &str, start: usize, end: usize) -> String {
     text.chars().skip(start).take(end.saturating_sub(start)).collect()
 }
 

@@ -248,10 +248,10 @@ impl Predictions {
 }
 
 /// Undoes the writer's spreadsheet safety prefix: `'` before a cell that
-/// starts with = + - @ tab or CR (see `src/write.rs`).
+/// starts with = + - @ tab or CR (see `src/write/csv.rs`).
 pub fn unneutralise(cell: &str) -> &str {
     match cell.strip_prefix('\'') {
-        Some(rest) if matches!(rest.as_bytes().first(), Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')) => rest,
+        Some(rest) if crate::write::csv::is_formula_start(rest) => rest,
         _ => cell,
     }
 }

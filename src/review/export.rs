@@ -88,9 +88,14 @@ pub struct Agreement {
 
 /// Cohen's kappa of two label sequences of equal length.
 pub fn cohen_kappa(a: &[String], b: &[String]) -> f64 {
+    observed_and_kappa(a, b).1
+}
+
+/// The share of equal labels and Cohen's kappa.
+fn observed_and_kappa(a: &[String], b: &[String]) -> (f64, f64) {
     let n = a.len() as f64;
     if a.is_empty() {
-        return f64::NAN;
+        return (f64::NAN, f64::NAN);
     }
     let observed = a.iter().zip(b).filter(|(x, y)| x == y).count() as f64 / n;
     let mut ca: HashMap<&str, f64> = HashMap::new();
@@ -101,9 +106,9 @@ pub fn cohen_kappa(a: &[String], b: &[String]) -> f64 {
     }
     let expected: f64 = ca.iter().map(|(k, v)| v / n * cb.get(k).copied().unwrap_or(0.0) / n).sum();
     if (1.0 - expected).abs() < 1e-12 {
-        return if observed == 1.0 { 1.0 } else { 0.0 };
+        return (observed, if observed == 1.0 { 1.0 } else { 0.0 });
     }
-    (observed - expected) / (1.0 - expected)
+    (observed, (observed - expected) / (1.0 - expected))
 }
 
 /// Kappa for every pair of reviewers who labelled the same sentences: on
@@ -138,8 +143,8 @@ pub fn agreement(docs: &[PredDoc], decisions: &HashMap<String, Vec<Decision>>, r
                 if a.is_empty() {
                     continue;
                 }
-                let observed = a.iter().zip(b.iter()).filter(|(x, y)| x == y).count() as f64 / a.len() as f64;
-                out.push(Agreement { reviewers: [ra.clone(), rb.clone()], layer, items: a.len(), observed, kappa: cohen_kappa(a, b) });
+                let (observed, kappa) = observed_and_kappa(a, b);
+                out.push(Agreement { reviewers: [ra.clone(), rb.clone()], layer, items: a.len(), observed, kappa });
             }
         }
     }

@@ -4,7 +4,6 @@
 //! document text leaves as JSON and the page renders it as text.
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::extract::{Query, State};
@@ -15,9 +14,10 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::state::{reviewers, view};
+use super::state::{by_doc, reviewers, view};
 use super::store::{Action, Store};
-use crate::eval::pred::PredDoc;
+use crate::core::{EntityKind, Role, Stance};
+use crate::eval::pred::Predictions;
 
 /// The page, with `__DETENTE_TOKEN__` and `__DETENTE_REVIEWER__` filled in.
 const PAGE: &str = include_str!("page.html");
@@ -25,8 +25,7 @@ const TOKEN_HEADER: &str = "x-detente-token";
 
 /// What the server holds.
 pub struct App {
-    pub docs: Vec<PredDoc>,
-    pub index: HashMap<String, usize>,
+    pub preds: Predictions,
     pub store: Store,
     pub token: String,
     pub reviewer: String,
@@ -35,10 +34,14 @@ pub struct App {
 }
 
 impl App {
-    pub fn new(docs: Vec<PredDoc>, store: Store, token: String, reviewer: String) -> App {
-        let index = docs.iter().enumerate().map(|(i, d)| (d.id.clone(), i)).collect();
+    pub fn new(preds: Predictions, store: Store, token: String, reviewer: String) -> App {
         let page = PAGE.replace("\"__DETENTE_TOKEN__\"", &js_string(&token)).replace("\"__DETENTE_REVIEWER__\"", &js_string(&reviewer));
-        App { docs, index, store, token, reviewer, page }
+        App { preds, store, token, reviewer, page }
+    }
+
+    /// The reviewer a request names, else the one the server started with.
+    fn reviewer(&self, asked: Option<String>) -> String {
+        asked.filter(|r| !r.is_empty()).unwrap_or_else(|| self.reviewer.clone())
     }
 }
 
@@ -81,7 +84,6 @@ struct DocsQuery {
 #[derive(Serialize)]
 struct DocSummary<'a> {
     doc_id: &'a str,
-    date: Option<&'a str>,
     sentences: usize,
     reviewed: usize,
     min_confidence: Option<f64>,
@@ -94,37 +96,40 @@ async fn docs(State(app): State<Arc<App>>, Query(q): Query<DocsQuery>) -> Respon
         Ok(d) => d,
         Err(e) => return error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
     };
-    let mut by_doc: HashMap<String, Vec<super::store::Decision>> = HashMap::new();
-    for d in decisions {
-        by_doc.entry(d.doc_id.clone()).or_default().push(d);
-    }
-    let reviewer = q.reviewer.clone().filter(|r| !r.is_empty()).unwrap_or_else(|| app.reviewer.clone());
+    let by_doc = by_doc(decisions);
+    let reviewer = app.reviewer(q.reviewer.clone());
     let max_conf: Option<f64> = q.max_confidence.as_deref().and_then(|v| v.trim().parse().ok());
     let label = q.label.as_deref().filter(|l| !l.is_empty());
     let empty = Vec::new();
     let mut out: Vec<DocSummary> = Vec::new();
-    for d in &app.docs {
+    for d in &app.preds.docs {
         let ds = by_doc.get(&d.id).unwrap_or(&empty);
         let v = view(d, ds, &reviewer);
-        let mut labels: HashMap<&'static str, usize> = ["conciliatory", "threatening", "neutral"].into_iter().map(|l| (l, 0)).collect();
+        let mut labels: HashMap<&'static str, usize> = Stance::ALL.into_iter().map(|l| (l.as_str(), 0)).collect();
         for l in v.sentences.iter().filter_map(|s| s.current_label()) {
             if let Some(n) = labels.get_mut(l) {
                 *n += 1;
             }
         }
-        // Two reviewers who left different stances on one sentence.
+        // Two reviewers who left different stances on one sentence (a
+        // document one reviewer or none touched cannot have them).
         let others = reviewers(ds);
-        let finals: Vec<Vec<Option<String>>> = others
-            .iter()
-            .map(|r| view(d, ds, r).sentences.iter().map(|s| s.decision.as_ref().and(s.current_label().map(str::to_string))).collect())
-            .collect();
-        let disagreement = (0..v.sentences.len()).any(|i| {
-            let said: Vec<&String> = finals.iter().filter_map(|f| f[i].as_ref()).collect();
-            said.windows(2).any(|w| w[0] != w[1])
-        });
+        let disagreement = others.len() >= 2 && {
+            let finals: Vec<Vec<Option<String>>> = others
+                .iter()
+                .map(|r| {
+                    let theirs = if *r == reviewer { None } else { Some(view(d, ds, r)) };
+                    let sentences = &theirs.as_ref().unwrap_or(&v).sentences;
+                    sentences.iter().map(|s| s.decision.as_ref().and(s.current_label().map(str::to_string))).collect()
+                })
+                .collect();
+            (0..v.sentences.len()).any(|i| {
+                let said: Vec<&String> = finals.iter().filter_map(|f| f[i].as_ref()).collect();
+                said.windows(2).any(|w| w[0] != w[1])
+            })
+        };
         let summary = DocSummary {
             doc_id: &d.id,
-            date: None,
             sentences: v.sentences.len(),
             reviewed: v.sentences.iter().filter(|s| s.decision.is_some()).count(),
             min_confidence: d.sentences.iter().filter_map(|s| s.confidence).reduce(f64::min),
@@ -151,15 +156,12 @@ struct DocQuery {
 }
 
 async fn doc(State(app): State<Arc<App>>, Query(q): Query<DocQuery>) -> Response {
-    let Some(&i) = app.index.get(&q.id) else { return error(StatusCode::NOT_FOUND, format!("no document `{}`", q.id)) };
-    let d = &app.docs[i];
+    let Some(d) = app.preds.get(&q.id) else { return error(StatusCode::NOT_FOUND, format!("no document `{}`", q.id)) };
     let decisions = match app.store.decisions(Some(&d.id)) {
         Ok(ds) => ds,
         Err(e) => return error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
     };
-    let reviewer = q.reviewer.filter(|r| !r.is_empty()).unwrap_or_else(|| app.reviewer.clone());
-    let v = view(d, &decisions, &reviewer);
-    Json(json!({ "doc_id": v.doc_id, "date": null, "sentences": v.sentences })).into_response()
+    Json(view(d, &decisions, &app.reviewer(q.reviewer))).into_response()
 }
 
 #[derive(Deserialize)]
@@ -173,10 +175,6 @@ struct DecisionIn {
     value: Option<String>,
 }
 
-const STANCES: [&str; 3] = ["conciliatory", "threatening", "neutral"];
-const TYPES: [&str; 4] = ["PER", "ORG", "LOC", "MISC"];
-const ROLES: [&str; 3] = ["source", "target", "other"];
-
 async fn decision(State(app): State<Arc<App>>, headers: HeaderMap, Json(d): Json<DecisionIn>) -> Response {
     if headers.get(TOKEN_HEADER).and_then(|v| v.to_str().ok()) != Some(app.token.as_str()) {
         return error(StatusCode::FORBIDDEN, "missing or wrong session token (reload the page)");
@@ -185,17 +183,18 @@ async fn decision(State(app): State<Arc<App>>, headers: HeaderMap, Json(d): Json
     if reviewer.is_empty() || reviewer.len() > 100 {
         return error(StatusCode::BAD_REQUEST, "a reviewer name (1 to 100 bytes) is needed");
     }
-    let Some(&i) = app.index.get(&d.doc_id) else { return error(StatusCode::NOT_FOUND, format!("no document `{}`", d.doc_id)) };
-    let Some(s) = app.docs[i].sentence(d.sentence) else {
+    let Some(doc) = app.preds.get(&d.doc_id) else { return error(StatusCode::NOT_FOUND, format!("no document `{}`", d.doc_id)) };
+    let Some(s) = doc.sentence(d.sentence) else {
         return error(StatusCode::BAD_REQUEST, format!("document `{}` has no sentence {}", d.doc_id, d.sentence));
     };
     let Some(action) = Action::parse(&d.action) else { return error(StatusCode::BAD_REQUEST, format!("unknown action `{}`", d.action)) };
     let value = d.value.as_deref();
+    let (stances, types, roles) = (Stance::ALL.map(Stance::as_str), EntityKind::ALL.map(EntityKind::as_str), Role::ALL.map(Role::as_str));
     let allowed: &[&str] = match action {
         Action::Accept | Action::RemoveEntity => &[],
-        Action::Stance => &STANCES,
-        Action::AddEntity | Action::EntityType => &TYPES,
-        Action::Role => &ROLES,
+        Action::Stance => &stances,
+        Action::AddEntity | Action::EntityType => &types,
+        Action::Role => &roles,
     };
     match value {
         Some(v) if !allowed.contains(&v) => return error(StatusCode::BAD_REQUEST, format!("`{v}` is not a value for {}", action.as_str())),
@@ -213,9 +212,4 @@ async fn decision(State(app): State<Arc<App>>, headers: HeaderMap, Json(d): Json
         Ok(id) => Json(json!({ "ok": true, "id": id })).into_response(),
         Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
     }
-}
-
-/// Whether an address is only reachable from this machine.
-pub fn is_loopback(addr: &SocketAddr) -> bool {
-    addr.ip().is_loopback()
 }

@@ -4,9 +4,12 @@
 //! roles corrected, added or removed. Offsets here are code points within
 //! the sentence's text, as the page selects them.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 
 use super::store::{Action, Decision};
+use crate::eval::char_slice;
 use crate::eval::pred::PredDoc;
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -113,11 +116,10 @@ pub fn view(doc: &PredDoc, decisions: &[Decision], reviewer: &str) -> DocView {
                         s.entities[i].removed = false;
                     }
                     (Action::AddEntity, None) => {
-                        let text: String = s.text.chars().skip(start).take(end.saturating_sub(start)).collect();
                         s.entities.push(EntityView {
                             start,
                             end,
-                            text,
+                            text: char_slice(&s.text, start, end),
                             label: value,
                             confidence: None,
                             role: None,
@@ -136,6 +138,15 @@ pub fn view(doc: &PredDoc, decisions: &[Decision], reviewer: &str) -> DocView {
         }
     }
     DocView { doc_id: doc.id.clone(), sentences }
+}
+
+/// Decisions grouped by document, each group in the order given.
+pub fn by_doc(decisions: Vec<Decision>) -> HashMap<String, Vec<Decision>> {
+    let mut out: HashMap<String, Vec<Decision>> = HashMap::new();
+    for d in decisions {
+        out.entry(d.doc_id.clone()).or_default().push(d);
+    }
+    out
 }
 
 /// Every reviewer who made a decision, in first-decision order.

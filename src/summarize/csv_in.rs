@@ -9,27 +9,17 @@ use std::path::{Path, PathBuf};
 
 use super::period::Date;
 use super::{RowProblem, SummarizeError};
+pub use crate::core::Role;
 use crate::core::{EntityKind, Stance};
 use crate::eval::pred::unneutralise;
+/// Whether a row is a sentence or an entity in it: the writer's [`RowKind`](crate::write::RowKind).
+pub use crate::write::RowKind as Kind;
 
 /// The header `detente annotate` writes, in order.
 pub const COLUMNS: [&str; 14] = crate::write::HEADER;
 
 /// The columns added with actor coding; a CSV without them is from an older detente.
 const NEW_COLUMNS: [&str; 2] = ["actor", "date"];
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    Sentence,
-    Entity,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Role {
-    Source,
-    Target,
-    Other,
-}
 
 /// One checked row, borrowing the reader's record.
 #[derive(Debug, Clone, PartialEq)]
@@ -174,10 +164,7 @@ fn parse_row<'a>(rec: &'a csv::StringRecord, at: &[usize; COLUMNS.len()], line: 
     }
     let role = match (kind, get(ROLE)?) {
         (_, "") => None,
-        (Kind::Entity, "source") => Some(Role::Source),
-        (Kind::Entity, "target") => Some(Role::Target),
-        (Kind::Entity, "other") => Some(Role::Other),
-        (Kind::Entity, other) => return Err(bad(ROLE, other, "source, target, other or empty")),
+        (Kind::Entity, role) => Some(Role::parse(role).ok_or_else(|| bad(ROLE, role, "source, target, other or empty"))?),
         (Kind::Sentence, other) => return Err(bad(ROLE, other, "empty on a sentence row")),
     };
     let actor = get(ACTOR)?;

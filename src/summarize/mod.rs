@@ -22,14 +22,15 @@ pub mod csv_in;
 pub mod period;
 pub mod report;
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use arrow_schema::DataType;
 
+pub use crate::core::primary_code as primary;
 use crate::core::Stance;
+use crate::write::csv::neutralise;
 use crate::write::parquet::{TableWriter, Value};
 pub use csv_in::{Kind, Role, Row, SpanReader};
 pub use period::{By, Date, Period};
@@ -161,15 +162,6 @@ impl<W: Write + Send> TableOut<W> {
     }
 }
 
-/// The primary actor of a CAMEO-style code: its country (the first three
-/// letters, `IRNGOV` → `IRN`), or, for international, non-governmental,
-/// militant and corporate actors, whose codes name no country, the first six
-/// (`IGONAT` stays NATO and is not folded into every other IGO).
-pub fn primary(code: &str) -> &str {
-    let n = if ["IGO", "NGO", "IMG", "MNC"].iter().any(|p| code.starts_with(p)) { 6 } else { 3 };
-    code.get(..n).unwrap_or(code)
-}
-
 /// Counts of events for a pair (or a pair in a period).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Tally {
@@ -282,12 +274,14 @@ struct Group {
     targets: Vec<(u32, String)>,
 }
 
-/// The streaming aggregator: give it the rows of one or more CSVs in order
-/// with [`Aggregator::push`]; it writes events.csv to `W` as it goes, and
+/// The streaming aggregator: give it one or more CSVs in order with
+/// [`Aggregator::read`]; it writes events.csv to `W` as it goes, and
 /// [`Aggregator::finish`] returns the tables.
 pub struct Aggregator<W: Write + Send> {
     options: Options,
-    events: Events<W>,
+    /// Its CSV rows are written apart from [`TableOut::push`], to copy
+    /// `confidence` as the input wrote it.
+    events: TableOut<W>,
     counts: Counts,
     /// The current document: its sequence number (from 1), id and date.
     doc: u64,
@@ -299,6 +293,7 @@ pub struct Aggregator<W: Write + Send> {
     codes: HashMap<Box<str>, u32>,
     actors: Vec<(Box<str>, ActorStats)>,
     dyads: HashMap<(u32, u32), Tally>,
+    /// By `options.by`, except by week: then `weekly` is the series.
     series: HashMap<(Period, u32, u32), Tally>,
     /// Always kept, for the report's weekly chart.
     weekly: HashMap<(Period, u32, u32), Tally>,
@@ -319,25 +314,11 @@ fn event_columns() -> Vec<(&'static str, DataType, bool)> {
     EVENT_COLUMNS.iter().zip(types).map(|(n, t)| (*n, t, matches!(n, &"date" | &"confidence"))).collect()
 }
 
-/// The events table. The CSV is kept apart from [`TableOut`] because it
-/// copies `confidence` as the input wrote it.
-enum Events<W: Write + Send> {
-    Csv(csv::Writer<W>),
-    Parquet(TableWriter<W>),
-}
-
 impl<W: Write + Send> Aggregator<W> {
     /// Writes the header of events.csv to `events` at once (Parquet writes
     /// its schema at the end).
     pub fn new(options: Options, events: W) -> Result<Self, SummarizeError> {
-        let events = match options.format {
-            Format::Csv => {
-                let mut events = csv::WriterBuilder::new().buffer_capacity(1 << 16).from_writer(events);
-                events.write_record(EVENT_COLUMNS).map_err(write_error)?;
-                Events::Csv(events)
-            }
-            Format::Parquet => Events::Parquet(TableWriter::new(events, &event_columns()).map_err(SummarizeError::Write)?),
-        };
+        let events = TableOut::new(events, options.format, &event_columns()).map_err(SummarizeError::Write)?;
         Ok(Aggregator {
             options,
             events,
@@ -375,13 +356,13 @@ impl<W: Write + Send> Aggregator<W> {
     }
 
     /// Ends the current document: the next row starts a new one, whatever its id.
-    pub fn end_file(&mut self) -> io::Result<()> {
+    fn end_file(&mut self) -> io::Result<()> {
         self.doc_open = false;
         self.end_sentence()
     }
 
     /// Takes one row.
-    pub fn push(&mut self, row: &Row<'_>) -> Result<(), Pushed> {
+    fn push(&mut self, row: &Row<'_>) -> Result<(), Pushed> {
         if !self.doc_open || row.doc_id != self.doc_id {
             self.end_sentence().map_err(Pushed::Write)?;
             self.doc_open = true;
@@ -474,7 +455,7 @@ impl<W: Write + Send> Aggregator<W> {
                     continue;
                 }
                 match &mut self.events {
-                    Events::Csv(w) => w.write_record([
+                    TableOut::Csv(w) => w.write_record([
                         &*neutralise(&self.doc_id),
                         &index,
                         &date,
@@ -486,7 +467,7 @@ impl<W: Write + Send> Aggregator<W> {
                         &neutralise(t_text),
                         &neutralise(&g.text),
                     ])?,
-                    Events::Parquet(t) => t.push(&[
+                    TableOut::Parquet(t) => t.push(&[
                         Value::Str(Some(&self.doc_id)),
                         Value::U64(g.index),
                         Value::Date(self.doc_date.map(Date::days)),
@@ -507,7 +488,7 @@ impl<W: Write + Send> Aggregator<W> {
                 match self.doc_date {
                     Some(d) => {
                         self.weekly.entry((By::Week.period(d), *s, *t)).or_default().add(stance, doc);
-                        if let Some(by) = self.options.by {
+                        if let Some(by) = self.options.by.filter(|&by| by != By::Week) {
                             self.series.entry((by.period(d), *s, *t)).or_default().add(stance, doc);
                         }
                     }
@@ -522,24 +503,24 @@ impl<W: Write + Send> Aggregator<W> {
     /// (flushed) so that the caller can complete its file.
     pub fn finish(mut self) -> Result<(Summary, W), SummarizeError> {
         self.end_sentence().map_err(SummarizeError::Write)?;
-        let events = match self.events {
-            Events::Csv(w) => w.into_inner().map_err(|e| e.into_error()),
-            Events::Parquet(t) => t.finish(),
-        }
-        .map_err(SummarizeError::Write)?;
-        let code = |id: u32| self.actors[id as usize].0.to_string();
+        let events = self.events.finish().map_err(SummarizeError::Write)?;
+        let name = |id: u32| &*self.actors[id as usize].0;
+        let code = |id: u32| name(id).to_string();
         let mut dyads: Vec<DyadRow> =
             self.dyads.iter().map(|(&(s, t), &tally)| DyadRow { period: None, source: code(s), target: code(t), tally }).collect();
         dyads.sort_by(DyadRow::order);
-        let series_rows = |map: &HashMap<(Period, u32, u32), Tally>| {
-            let mut rows: Vec<DyadRow> =
-                map.iter().map(|(&(p, s, t), &tally)| DyadRow { period: Some(p), source: code(s), target: code(t), tally }).collect();
+        let top: Vec<(&str, &str)> = dyads.iter().take(report::CHART_DYADS).map(|d| (d.source.as_str(), d.target.as_str())).collect();
+        let series_rows = |map: &HashMap<(Period, u32, u32), Tally>, top_only: bool| {
+            let mut rows: Vec<DyadRow> = map
+                .iter()
+                .filter(|(&(_, s, t), _)| !top_only || top.contains(&(name(s), name(t))))
+                .map(|(&(p, s, t), &tally)| DyadRow { period: Some(p), source: code(s), target: code(t), tally })
+                .collect();
             rows.sort_by(DyadRow::order);
             rows
         };
-        let series = series_rows(&self.series);
-        let top: Vec<(&str, &str)> = dyads.iter().take(report::CHART_DYADS).map(|d| (d.source.as_str(), d.target.as_str())).collect();
-        let weekly = series_rows(&self.weekly).into_iter().filter(|r| top.contains(&(r.source.as_str(), r.target.as_str()))).collect();
+        let series = series_rows(if self.options.by == Some(By::Week) { &self.weekly } else { &self.series }, false);
+        let weekly = series_rows(&self.weekly, true);
         let mut actors: Vec<ActorRow> = self
             .actors
             .iter()
@@ -560,13 +541,9 @@ impl<W: Write + Send> Aggregator<W> {
 
 /// What [`Aggregator::push`] can fail with; the caller knows the file and line.
 #[derive(Debug)]
-pub enum Pushed {
+enum Pushed {
     Row(RowProblem),
     Write(io::Error),
-}
-
-fn write_error(e: csv::Error) -> SummarizeError {
-    SummarizeError::Write(e.into())
 }
 
 /// One entry per actor, in order of first mention, with its distinct
@@ -583,14 +560,6 @@ fn distinct(mentions: &[(u32, String)], out: &mut Vec<(u32, String)>) {
             }
             None => out.push((*id, text.clone())),
         }
-    }
-}
-
-/// The writer's spreadsheet safety (`src/write.rs`), for cells that come from text.
-fn neutralise(cell: &str) -> Cow<'_, str> {
-    match cell.as_bytes().first() {
-        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => Cow::Owned(format!("'{cell}")),
-        _ => Cow::Borrowed(cell),
     }
 }
 

@@ -54,7 +54,7 @@ fn count_chars(bytes: &[u8]) -> usize {
 }
 
 /// Characters that make a spreadsheet treat a cell as a formula (OWASP's list).
-fn is_formula_start(s: &str) -> bool {
+pub(crate) fn is_formula_start(s: &str) -> bool {
     matches!(s.as_bytes().first(), Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r'))
 }
 
@@ -130,6 +130,12 @@ fn text_cell(neutralise_formulas: bool, s: &str) -> Cow<'_, str> {
     } else {
         Cow::Borrowed(s)
     }
+}
+
+/// The writer's spreadsheet safety for a cell that comes from text, for the
+/// other CSVs detente writes: `'` before a formula-like cell.
+pub(crate) fn neutralise(s: &str) -> Cow<'_, str> {
+    text_cell(true, s)
 }
 
 /// Probability formatting: four decimals is finer than any calibration.

@@ -24,7 +24,6 @@ report.md, errors.tsv) and prints the headline numbers.
 """
 import argparse
 import csv
-import hashlib
 import json
 import os
 import random
@@ -33,6 +32,10 @@ import subprocess
 import sys
 import tempfile
 from collections import Counter
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "stance"))
+
+from split import h100, markup_actors  # noqa: E402  (training/stance/split.py)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SHARED = os.path.join(os.path.dirname(ROOT), "shared", "data")
@@ -121,10 +124,10 @@ def eval_wikinews(binary, workdir, outdir, gold, title):
     # first split by sha1(id) parity into a half whose errors were looked at
     # and one that was not; since then both halves have been looked at, and
     # the interviews are the held-out set.
-    half = {d["id"]: "dev" if int(hashlib.sha1(d["id"].encode()).hexdigest(), 16) % 2 == 0 else "test" for d in docs}
-    by_half = Counter()
-    n = found = right_primary = right_full = right_end_to_end = coded = coded_right = 0
-    confusion = Counter()
+    # (h100 keeps sha1 % 100, whose parity is that of sha1.)
+    half = {d["id"]: "dev" if h100(d["id"]) % 2 == 0 else "test" for d in docs}
+    n = right_full = right_end_to_end = coded = coded_right = 0
+    coded_pred_empty = empty_pred_coded = 0
     errors = []
     per_doc = Counter()
     for d in docs:
@@ -139,43 +142,49 @@ def eval_wikinews(binary, workdir, outdir, gold, title):
                 right_end_to_end += not gold
                 errors.append([d["id"], m["text"], gold, "", "not found by the entity model"])
                 continue
-            found += 1
             # Of several overlapping entities, a coded one speaks for the mention.
             got = next((e["actor"] for e in hits if e["actor"]), "")
             ok_primary = primary(got) == primary(gold)
             per_doc[d["id"], "found"] += 1
             per_doc[d["id"], "right"] += ok_primary
-            by_half[half[d["id"]] + "_found"] += 1
-            by_half[half[d["id"]] + "_right"] += ok_primary
-            right_primary += ok_primary
             right_full += got == gold
             right_end_to_end += ok_primary
             if gold:
                 coded_right += ok_primary
-            confusion[("coded" if gold else "empty", "coded" if got else "empty")] += 1
+            if gold and not got:
+                coded_pred_empty += 1
+            elif got and not gold:
+                empty_pred_coded += 1
             if not ok_primary or got != gold:
                 errors.append([d["id"], m["text"], gold, got, "" if ok_primary else "wrong actor"])
+    ids = list(dict.fromkeys(d["id"] for d in docs))
+
+    def total(what, part=None):
+        return sum(per_doc[i, what] for i in ids if part is None or half[i] == part)
+
+    found = total("found")
     metrics = {
         "mentions": n,
         "mentions_found": found,
         "coverage": ratio(found, n),
-        "actor_accuracy": ratio(right_primary, found),
+        "actor_accuracy": ratio(total("right"), found),
         "actor_accuracy_ci95": document_bootstrap([d["id"] for d in docs], per_doc),
         "actor_accuracy_with_roles": ratio(right_full, found),
         "actor_accuracy_end_to_end": ratio(right_end_to_end, n),
         "coded_gold_mentions": coded,
         "recall_of_coded_actors": ratio(coded_right, coded),
-        "gold_coded_pred_empty": confusion[("coded", "empty")],
-        "gold_empty_pred_coded": confusion[("empty", "coded")],
-        "actor_accuracy_dev_half": ratio(by_half["dev_right"], by_half["dev_found"]),
-        "actor_accuracy_test_half": ratio(by_half["test_right"], by_half["test_found"]),
-        "mentions_found_test_half": by_half["test_found"],
+        "gold_coded_pred_empty": coded_pred_empty,
+        "gold_empty_pred_coded": empty_pred_coded,
+        "actor_accuracy_dev_half": ratio(total("right", "dev"), total("found", "dev")),
+        "actor_accuracy_test_half": ratio(total("right", "test"), total("found", "test")),
+        "mentions_found_test_half": total("found", "test"),
     }
     write_report(outdir, title, metrics, errors, ["doc_id", "mention", "gold", "predicted", "problem"])
     return metrics
 
 
-MARK = re.compile(r"\((SRC|TAR|SRC/TAR|TAR/SRC): ([^()]*(?:\([^()]*\)[^()]*)*)\)")
+# The role tags of the markup spans, (SRC: x) and the like; LOC and EVT spans are left out.
+ROLE_TAGS = ("SRC", "TAR", "SRC/TAR", "TAR/SRC")
 
 
 def plover_records():
@@ -197,13 +206,15 @@ def plover_records():
         pos = 0
         info = r["textInfo"]
         markup = info.get("markup", "") if isinstance(info, dict) else str(info)
-        for m in MARK.finditer(markup):
-            t = re.sub(r"\s+", " ", m.group(2)).strip()
+        for tag, actor in markup_actors(markup):
+            if tag not in ROLE_TAGS:
+                continue
+            t = re.sub(r"\s+", " ", actor).strip()
             i = r["text"].find(t, pos)
             if i < 0:
                 i = r["text"].find(t)
             if i >= 0:
-                spans.append((i, i + len(t), t, m.group(1)))
+                spans.append((i, i + len(t), t, tag))
                 pos = i + len(t)
         yield r["id"], r["text"], actors, spans
 
@@ -211,64 +222,66 @@ def plover_records():
 def eval_plover(binary, workdir, outdir):
     recs = list(plover_records())
     pred = annotate(binary, [{"id": i, "text": t} for i, t, _, _ in recs], workdir, "plover")
-    parts = {"all": lambda i: True, "heldout": lambda i: int(hashlib.sha1(i.encode()).hexdigest(), 16) % 100 < 30}
-    metrics = {}
+    # Every record counts in "all"; "heldout" is the 30% held out of stance training.
+    totals = {"all": Counter(), "heldout": Counter()}
     errors = []
-    for part, keep in parts.items():
-        c = Counter()
-        for rid, text, actors, spans in recs:
-            if not keep(rid):
+    for rid, text, actors, spans in recs:
+        c = Counter()  # this record's counts, added to each part it belongs to
+        ents = pred.get(rid, [])
+        # Mentions: each marked actor span with the code of the JSON actor of the same text.
+        for start, end, t, mark in spans:
+            golds = [a for a in actors if a["text"] == t] or [a for a in actors if t in a["text"] or a["text"] in t]
+            if not golds:
                 continue
-            ents = pred.get(rid, [])
-            # Mentions: each marked actor span with the code of the JSON actor of the same text.
-            for start, end, t, mark in spans:
-                golds = [a for a in actors if a["text"] == t] or [a for a in actors if t in a["text"] or a["text"] in t]
-                if not golds:
-                    continue
-                gold = golds[0]
-                c["mentions"] += 1
-                hits = overlapping(ents, start, end)
-                coded = [e for e in hits if e["actor"]]
-                if hits:
-                    c["mentions_found"] += 1
-                if coded:
-                    c["mentions_coded"] += 1
-                    ok = country(coded[0]["actor"]) == country(gold["code"])
-                    c["actor_right"] += ok
-                    if not ok and part == "all":
-                        errors.append([rid, "actor", t, gold["code"], coded[0]["actor"], text])
-                elif part == "all":
-                    errors.append([rid, "actor", t, gold["code"], "", text])
-                # Roles: a mention marked only SRC or only TAR.
-                if mark in ("SRC", "TAR") and hits:
-                    want = "source" if mark == "SRC" else "target"
-                    c["roles"] += 1
-                    roles = {e["role"] for e in hits}
-                    got = want if want in roles else next((r for r in ("source", "target", "other") if r in roles), "")
-                    c["roles_right"] += got == want
-                    if got != want and part == "all":
-                        errors.append([rid, "role", t, want, got, text])
-            # Dyads at country level.
-            gold_src = {country(a["code"]) for a in actors if a["role"] == "source"}
-            gold_tgt = {country(a["code"]) for a in actors if a["role"] == "target"}
-            gold_dyads = {(s, t) for s in gold_src for t in gold_tgt if s != t}
-            src = {country(e["actor"]) for e in ents if e["actor"] and e["role"] == "source"}
-            tgt = {country(e["actor"]) for e in ents if e["actor"] and e["role"] == "target"}
-            got_dyads = {(s, t) for s in src for t in tgt if s != t}
-            order = []
-            for e in ents:
-                if e["actor"] and country(e["actor"]) not in order:
-                    order.append(country(e["actor"]))
-            base_dyads = {(order[0], order[1])} if len(order) >= 2 else set()
-            c["gold_dyads"] += len(gold_dyads)
-            c["dyads_found"] += len(gold_dyads & got_dyads)
-            c["dyads_predicted"] += len(got_dyads)
-            c["dyads_predicted_right"] += len(got_dyads & gold_dyads)
-            c["baseline_found"] += len(gold_dyads & base_dyads)
-            c["baseline_predicted"] += len(base_dyads)
-            if part == "all" and gold_dyads - got_dyads:
-                errors.append([rid, "dyad", "", " ".join(f"{s}>{t}" for s, t in sorted(gold_dyads)),
-                               " ".join(f"{s}>{t}" for s, t in sorted(got_dyads)), text])
+            gold = golds[0]
+            c["mentions"] += 1
+            hits = overlapping(ents, start, end)
+            coded = [e for e in hits if e["actor"]]
+            if hits:
+                c["mentions_found"] += 1
+            if coded:
+                c["mentions_coded"] += 1
+                ok = country(coded[0]["actor"]) == country(gold["code"])
+                c["actor_right"] += ok
+                if not ok:
+                    errors.append([rid, "actor", t, gold["code"], coded[0]["actor"], text])
+            else:
+                errors.append([rid, "actor", t, gold["code"], "", text])
+            # Roles: a mention marked only SRC or only TAR.
+            if mark in ("SRC", "TAR") and hits:
+                want = "source" if mark == "SRC" else "target"
+                c["roles"] += 1
+                roles = {e["role"] for e in hits}
+                got = want if want in roles else next((r for r in ("source", "target", "other") if r in roles), "")
+                c["roles_right"] += got == want
+                if got != want:
+                    errors.append([rid, "role", t, want, got, text])
+        # Dyads at country level.
+        gold_src = {country(a["code"]) for a in actors if a["role"] == "source"}
+        gold_tgt = {country(a["code"]) for a in actors if a["role"] == "target"}
+        gold_dyads = {(s, t) for s in gold_src for t in gold_tgt if s != t}
+        src = {country(e["actor"]) for e in ents if e["actor"] and e["role"] == "source"}
+        tgt = {country(e["actor"]) for e in ents if e["actor"] and e["role"] == "target"}
+        got_dyads = {(s, t) for s in src for t in tgt if s != t}
+        order = []
+        for e in ents:
+            if e["actor"] and country(e["actor"]) not in order:
+                order.append(country(e["actor"]))
+        base_dyads = {(order[0], order[1])} if len(order) >= 2 else set()
+        c["gold_dyads"] += len(gold_dyads)
+        c["dyads_found"] += len(gold_dyads & got_dyads)
+        c["dyads_predicted"] += len(got_dyads)
+        c["dyads_predicted_right"] += len(got_dyads & gold_dyads)
+        c["baseline_found"] += len(gold_dyads & base_dyads)
+        c["baseline_predicted"] += len(base_dyads)
+        if gold_dyads - got_dyads:
+            errors.append([rid, "dyad", "", " ".join(f"{s}>{t}" for s, t in sorted(gold_dyads)),
+                           " ".join(f"{s}>{t}" for s, t in sorted(got_dyads)), text])
+        totals["all"].update(c)
+        if h100(rid) < 30:
+            totals["heldout"].update(c)
+    metrics = {}
+    for part, c in totals.items():
         metrics[part] = {
             "mentions": c["mentions"],
             "mention_coverage": ratio(c["mentions_coded"], c["mentions"]),

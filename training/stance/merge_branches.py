@@ -29,10 +29,13 @@ import numpy as np
 import torch
 from torch import nn
 
+# training/ first, so that training/ner and training/stance (inserted after it) come before it.
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "ner"))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from model import config_for  # noqa: E402  (training/ner/model.py)
+from reencode_u8 import reencode_file  # noqa: E402  (training/reencode_u8.py)
 from stance_lib import StanceJointModel, load_joint  # noqa: E402
 
 SHARED_LAYERS = 2
@@ -122,12 +125,7 @@ def main():
     ops = [o for o in args.quant_ops.split(",") if o]
     quantize_dynamic(fp, q, per_channel=True, op_types_to_quantize=ops, weight_type=QuantType.QInt8)
     # The same weights as uint8, so that CPUs without VNNI compute exact sums (training/reencode_u8.py).
-    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    from reencode_u8 import reencode
-    import onnx
-    qm = onnx.load(q)
-    print(f"{reencode(qm)} int8 tensors re-encoded as uint8")
-    onnx.save(qm, q)
+    print(f"{reencode_file(q)} int8 tensors re-encoded as uint8")
     print(f"fp32 {os.path.getsize(fp) / 1e6:.1f} MB -> int8 ({'+'.join(ops)}) {os.path.getsize(q) / 1e6:.1f} MB")
 
     cfg_src = args.config or os.path.join(args.stance, "onnx_int8", "config.json")
