@@ -810,7 +810,7 @@ class Table:
         codes)."""
         by = collections.OrderedDict()
         for r in self.rows:
-            by.setdefault(norm(r.name), []).append(r)
+            by.setdefault(match_key(r.name), []).append(r)
         out = []
         for key, rows in by.items():
             top = max(r.prio for r in rows)
@@ -1596,7 +1596,7 @@ def check_file(path, iso3):
                 errors.append(f"line {i}: bad date {d}")
         if vf and vu and vf > vu:
             errors.append(f"line {i}: valid_from after valid_until")
-        seen[norm(name)].append(Row(name, code, kind, vf, vu, src, 0))
+        seen[match_key(name)].append(Row(name, code, kind, vf, vu, src, 0))
     for key, same in seen.items():
         if conflicts(same) and key not in ALLOWED_CONFLICTS:
             errors.append(f"conflicting codes for {key!r}: "
@@ -1690,9 +1690,9 @@ def main():
         ok &= not errors
         for _, f in rows:
             if len(f) > 4 and not f[4]:  # current rows
-                lookup.setdefault((fn, norm(f[0])), set()).add(f[1])
+                lookup.setdefault((fn, match_key(f[0])), set()).add(f[1])
     for fn, name, code in SANITY:
-        got = lookup.get((fn, norm(name)), set())
+        got = lookup.get((fn, match_key(name)), set())
         if got != {code}:
             ok = False
             print(f"  SANITY FAIL {fn}: {name!r} -> {sorted(got)} "
