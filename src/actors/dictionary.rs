@@ -227,6 +227,15 @@ impl Dictionary {
         self.names.get(folded)?.iter().rev().find(|e| e.holds_on(day))
     }
 
+    /// The one code a name had in every period of the tables, for a title
+    /// in an undated text ("President Mubarak"): `None` when the periods
+    /// disagree ("Obama": senator, then president).
+    pub fn only_code(&self, folded: &str) -> Option<&ActorCode> {
+        let rows = self.names.get(folded)?;
+        let first = &rows.first()?.code;
+        rows.iter().all(|e| &e.code == first).then_some(first)
+    }
+
     /// The role code of a folded role phrase ("foreign minister" → `GOV`).
     pub fn agent(&self, folded: &str) -> Option<&ActorCode> {
         self.agents.get(folded)

@@ -9,8 +9,14 @@ tables) over
   named mention coded by GUIDELINES.md, blind): actor accuracy per mention;
   the team has looked at all its errors, so it is the development set;
 - datasets/actors/gold_wikinews_interviews.jsonl (19 GUM Wikinews
-  interviews, coded blind the same way): the held-out set, whose errors
-  nobody looks at;
+  interviews, coded blind the same way): held out until its errors were
+  read for the rules of 2026-12-01, development since;
+- datasets/actors/gold_conflibert.jsonl (320 real news sentences of
+  ConfliBERT's CAMEO training file, coded blind the same way; the labels are
+  committed, the sentences are not: they are read from
+  training/data/realnews/items_cb_*.tsv, which `python3
+  training/stance/realnews.py extract` fetches): the held-out set, whose
+  errors nobody looks at;
 - the shared PLOVER records (../shared/data/plover_gsr, real news-style
   sentences with source and target actors and their country codes): actor
   accuracy on the marked actors, source/target role accuracy, and
@@ -19,11 +25,12 @@ tables) over
   the target), on all 322 records and on the 30% held out of stance
   training (sha1(id) % 100 < 30, as training/stance/split.py).
 
-Writes reports/actors-wikinews/, reports/actors-interviews/ and reports/actors-plover/ (metrics.json,
-report.md, errors.tsv) and prints the headline numbers.
+Writes reports/actors-wikinews/, reports/actors-interviews/, reports/actors-conflibert/ and
+reports/actors-plover/ (metrics.json, report.md, errors.tsv) and prints the headline numbers.
 """
 import argparse
 import csv
+import hashlib
 import json
 import os
 import random
@@ -117,8 +124,35 @@ def ratio(a, b):
     return round(a / b, 4) if b else None
 
 
-def eval_wikinews(binary, workdir, outdir, gold, title):
-    docs = [json.loads(line) for line in open(os.path.join(ROOT, gold), encoding="utf-8")]
+def gold_docs(gold):
+    return [json.loads(line) for line in open(os.path.join(ROOT, gold), encoding="utf-8")]
+
+
+def conflibert_docs(gold):
+    """The ConfliBERT gold with its sentences, which are not committed: each
+    label line names its sentence by `cb-` + 12 hex digits of its SHA-1."""
+    texts = {}
+    for name in ("items_cb_train.tsv", "items_cb_test.tsv"):
+        path = os.path.join(ROOT, "training/data/realnews", name)
+        if not os.path.exists(path):
+            sys.exit(f"{path} is missing: run `python3 training/stance/realnews.py extract` first "
+                     "(it fetches ConfliBERT's train.tsv into the git-ignored training/data/)")
+        with open(path, encoding="utf-8", newline="") as f:
+            for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
+                texts[r["id"]] = r["text"]
+    docs = gold_docs(gold)
+    for d in docs:
+        text = texts.get(d["id"])
+        if text is None or "cb-" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:12] != d["id"]:
+            sys.exit(f"{gold}: no sentence for {d['id']} in training/data/realnews/items_cb_*.tsv")
+        d["text"] = text
+        for m in d["mentions"]:
+            if text[m["start"]:m["end"]] != m["text"]:
+                sys.exit(f"{gold}: {d['id']}: mention {m['text']!r} is not at {m['start']}..{m['end']}")
+    return docs
+
+
+def eval_mentions(binary, workdir, outdir, docs, title):
     pred = annotate(binary, docs, workdir, os.path.basename(outdir))
     # Kept for comparison with earlier reports: the news articles were
     # first split by sha1(id) parity into a half whose errors were looked at
@@ -306,12 +340,15 @@ def main():
     ap.add_argument("--out", default=os.path.join(ROOT, "reports"))
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as work:
-        w = eval_wikinews(args.binary, work, os.path.join(args.out, "actors-wikinews"), "datasets/actors/gold_wikinews.jsonl",
+        w = eval_mentions(args.binary, work, os.path.join(args.out, "actors-wikinews"), gold_docs("datasets/actors/gold_wikinews.jsonl"),
                           "Actor codes on GUM Wikinews news mentions (datasets/actors/gold_wikinews.jsonl, development)")
-        iv = eval_wikinews(args.binary, work, os.path.join(args.out, "actors-interviews"), "datasets/actors/gold_wikinews_interviews.jsonl",
-                           "Actor codes on GUM Wikinews interview mentions (datasets/actors/gold_wikinews_interviews.jsonl, held out)")
+        iv = eval_mentions(args.binary, work, os.path.join(args.out, "actors-interviews"),
+                           gold_docs("datasets/actors/gold_wikinews_interviews.jsonl"),
+                           "Actor codes on GUM Wikinews interview mentions (datasets/actors/gold_wikinews_interviews.jsonl, development)")
+        cb = eval_mentions(args.binary, work, os.path.join(args.out, "actors-conflibert"), conflibert_docs("datasets/actors/gold_conflibert.jsonl"),
+                           "Actor codes on ConfliBERT news sentences (datasets/actors/gold_conflibert.jsonl, held out)")
         p = eval_plover(args.binary, work, os.path.join(args.out, "actors-plover"))
-    for name, m in (("Wikinews news (development)", w), ("Wikinews interviews (held out)", iv)):
+    for name, m in (("Wikinews news (development)", w), ("Wikinews interviews (development)", iv), ("ConfliBERT sentences (held out)", cb)):
         print(f"{name}: actor accuracy {m['actor_accuracy']} (95% CI {m['actor_accuracy_ci95']}) on {m['mentions_found']} of {m['mentions']} mentions "
               f"(with roles {m['actor_accuracy_with_roles']}; end to end {m['actor_accuracy_end_to_end']}; "
               f"coded gold found {m['recall_of_coded_actors']} of {m['coded_gold_mentions']}; "
