@@ -654,6 +654,22 @@ GROUPS = [
     ("Fano", "ETHREB"), ("Tigray People's Liberation Front", "ETHREB"),
     ("TPLF", "ETHREB"), ("Oromo Liberation Army", "ETHREB"),
     ("JNIM", "MLIREB"), ("Jama'at Nusrat al-Islam wal-Muslimin", "MLIREB"),
+    # Added 2026-12-01: long-running armed groups the sources lacked or
+    # dropped as ambiguous (acronyms that are also common words, "IRA",
+    # "ETA", "NPA", "ADF", are left out).
+    ("Liberation Tigers of Tamil Eelam", "LKAREB"), ("LTTE", "LKAREB"),
+    ("Tamil Tigers", "LKAREB"), ("Abu Sayyaf", "PHLREB"),
+    ("Moro Islamic Liberation Front", "PHLREB"), ("MILF", "PHLREB"),
+    ("New People's Army", "PHLREB"), ("Shining Path", "PERREB"),
+    ("Sendero Luminoso", "PERREB"), ("Nusra Front", "SYRREB"),
+    ("al-Nusra Front", "SYRREB"), ("Jabhat al-Nusra", "SYRREB"),
+    ("Revolutionary United Front", "SLEREB"), ("Lord's Resistance Army", "UGAREB"),
+    ("Allied Democratic Forces", "CODREB"), ("Seleka", "CAFREB"),
+    ("Janjaweed", "SDNREB"), ("Haqqani network", "AFGREB"),
+    ("Hizbul Mujahideen", "INDREB"), ("ULFA", "INDREB"), ("Naxalites", "INDREB"),
+    ("Irish Republican Army", "GBRREB"), ("Provisional IRA", "GBRREB"),
+    ("SPLA-IO", "SSDREB"), ("SPLM-IO", "SSDREB"),
+    ("Sudan People's Liberation Army in Opposition", "SSDREB"),
 ]
 # Groups whose status changed: dated rows (valid_from/valid_until inclusive).
 GROUPS_DATED = [
@@ -665,6 +681,10 @@ GROUPS_DATED = [
     ("Palestine Liberation Organisation", "PSEGOV", "1993-09-13", ""),
     ("PLO", "PSEREB", "", "1993-09-12"),
     ("PLO", "PSEGOV", "1993-09-13", ""),
+    # SPLA: Sudan's rebels until South Sudan's independence, then its army.
+    ("SPLA", "SDNREB", "", "2011-07-08"), ("SPLA", "SSDMIL", "2011-07-09", ""),
+    ("Sudan People's Liberation Army", "SDNREB", "", "2011-07-08"),
+    ("Sudan People's Liberation Army", "SSDMIL", "2011-07-09", ""),
     # Taliban: ruled Kabul 1996-09-27 .. 2001-11-13 and again since
     # 2021-08-15 (decision: government in those periods, rebels otherwise).
     ("Taliban", "AFGREB", "", "1996-09-26"),

@@ -15,8 +15,10 @@ tables) over
   ConfliBERT's CAMEO training file, coded blind the same way; the labels are
   committed, the sentences are not: they are read from
   training/data/realnews/items_cb_*.tsv, which `python3
-  training/stance/realnews.py extract` fetches): the held-out set, whose
-  errors nobody looks at;
+  training/stance/realnews.py extract` fetches): held out for the first
+  round of 2026-12-01, development since;
+- datasets/actors/gold_conflibert_2.jsonl (320 more such sentences, coded
+  blind the same way): the held-out set, whose errors nobody looks at;
 - the shared PLOVER records (../shared/data/plover_gsr, real news-style
   sentences with source and target actors and their country codes): actor
   accuracy on the marked actors, source/target role accuracy, and
@@ -25,12 +27,12 @@ tables) over
   the target), on all 322 records and on the 30% held out of stance
   training (sha1(id) % 100 < 30, as training/stance/split.py).
 
-Writes reports/actors-wikinews/, reports/actors-interviews/, reports/actors-conflibert/ and
-reports/actors-plover/ (metrics.json, report.md, errors.tsv) and prints the headline numbers.
+Writes reports/actors-wikinews/, reports/actors-interviews/, reports/actors-conflibert/,
+reports/actors-conflibert-2/ and reports/actors-plover/ (metrics.json, report.md, errors.tsv) and
+prints the headline numbers.
 """
 import argparse
 import csv
-import hashlib
 import json
 import os
 import random
@@ -130,7 +132,7 @@ def gold_docs(gold):
 
 def conflibert_docs(gold):
     """The ConfliBERT gold with its sentences, which are not committed: each
-    label line names its sentence by `cb-` + 12 hex digits of its SHA-1."""
+    label line names its sentence by the id the stance files give it."""
     texts = {}
     for name in ("items_cb_train.tsv", "items_cb_test.tsv"):
         path = os.path.join(ROOT, "training/data/realnews", name)
@@ -142,8 +144,10 @@ def conflibert_docs(gold):
                 texts[r["id"]] = r["text"]
     docs = gold_docs(gold)
     for d in docs:
+        # The id is the stance files' (a hash of the sentence as ConfliBERT
+        # quotes it); the offsets below check the text itself.
         text = texts.get(d["id"])
-        if text is None or "cb-" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:12] != d["id"]:
+        if text is None:
             sys.exit(f"{gold}: no sentence for {d['id']} in training/data/realnews/items_cb_*.tsv")
         d["text"] = text
         for m in d["mentions"]:
@@ -346,9 +350,13 @@ def main():
                            gold_docs("datasets/actors/gold_wikinews_interviews.jsonl"),
                            "Actor codes on GUM Wikinews interview mentions (datasets/actors/gold_wikinews_interviews.jsonl, development)")
         cb = eval_mentions(args.binary, work, os.path.join(args.out, "actors-conflibert"), conflibert_docs("datasets/actors/gold_conflibert.jsonl"),
-                           "Actor codes on ConfliBERT news sentences (datasets/actors/gold_conflibert.jsonl, held out)")
+                           "Actor codes on ConfliBERT news sentences (datasets/actors/gold_conflibert.jsonl, development)")
+        cb2 = eval_mentions(args.binary, work, os.path.join(args.out, "actors-conflibert-2"),
+                            conflibert_docs("datasets/actors/gold_conflibert_2.jsonl"),
+                            "Actor codes on ConfliBERT news sentences (datasets/actors/gold_conflibert_2.jsonl, held out)")
         p = eval_plover(args.binary, work, os.path.join(args.out, "actors-plover"))
-    for name, m in (("Wikinews news (development)", w), ("Wikinews interviews (development)", iv), ("ConfliBERT sentences (held out)", cb)):
+    for name, m in (("Wikinews news (development)", w), ("Wikinews interviews (development)", iv), ("ConfliBERT sentences (development)", cb),
+                    ("ConfliBERT sentences, second set (held out)", cb2)):
         print(f"{name}: actor accuracy {m['actor_accuracy']} (95% CI {m['actor_accuracy_ci95']}) on {m['mentions_found']} of {m['mentions']} mentions "
               f"(with roles {m['actor_accuracy_with_roles']}; end to end {m['actor_accuracy_end_to_end']}; "
               f"coded gold found {m['recall_of_coded_actors']} of {m['coded_gold_mentions']}; "
