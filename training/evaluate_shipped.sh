@@ -45,7 +45,10 @@ if [ "${1:-}" = "--test" ]; then
     run realnews-gum datasets/stance/realnews/gum_test.jsonl
     if [ -f training/data/realnews/realnews_test.jsonl ]; then run realnews-test training/data/realnews/realnews_test.jsonl; fi
 fi
-# Actor codes, event roles and dyads (GUM Wikinews mentions; the PLOVER records).
+# Actor codes, event roles and dyads (GUM Wikinews and ConfliBERT mentions; the PLOVER records).
+# The ConfliBERT sentences are fetched, not committed (training/stance/realnews.py extract).
 if $plover; then
-    python3 training/actors/eval_actors.py --binary "$bin" --out "$out"
+    cb=""
+    if [ ! -f training/data/realnews/items_cb_train.tsv ]; then cb="--no-conflibert"; fi
+    python3 training/actors/eval_actors.py --binary "$bin" --out "$out" $cb
 fi

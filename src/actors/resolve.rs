@@ -183,7 +183,12 @@ impl<'a> Resolver<'a> {
     fn organisation_next_to(&self, text: &str, entities: &[Entity], row: &[Option<ActorCode>], i: usize) -> Option<ActorCode> {
         let body = |j: usize| {
             let c = row[j].as_ref()?;
-            let igo = c.primary().starts_with("IGO");
+            // "Russia's U.N. Ambassador X" is Russia's: only the body's own
+            // officials ("UN envoy", "NATO spokesman") are the IGO.
+            let (first, last) = if j < i { (&entities[j], &entities[i]) } else { (&entities[i], &entities[j]) };
+            let word_after = if j > i { text[last.span.end..].split_whitespace().next().unwrap_or("") } else { "" };
+            let title = format!("{} {word_after}", &text[first.span.end..last.span.start]).to_lowercase();
+            let igo = c.primary().starts_with("IGO") && !["ambassador", "representative", "delegate"].iter().any(|w| title.contains(w));
             let ok = entities[j].kind != EntityKind::Per
                 && (igo || c.roles().any(|r| matches!(r, "PTY" | "REB" | "INS" | "OPP") || is_state_role(r)));
             ok.then(|| c.clone())
@@ -542,7 +547,11 @@ fn acronym_in_brackets(text: &str, entities: &[Entity], row: &mut [Option<ActorC
     for i in 1..entities.len() {
         let (a, b) = (&entities[i - 1], &entities[i]);
         let bracketed = text[a.span.end..b.span.start].trim() == "(" && text[b.span.end..].trim_start().starts_with(')');
-        if !bracketed || a.kind == EntityKind::Per || b.kind == EntityKind::Per {
+        // "WASHINGTON (AP)" is a dateline: the short form must be the
+        // long one's initials.
+        let (long, short) = (&text[a.span], &text[b.span]);
+        let (long, short) = if long.len() < short.len() { (short, long) } else { (long, short) };
+        if !bracketed || a.kind == EntityKind::Per || b.kind == EntityKind::Per || !is_acronym_of(short, long) {
             continue;
         }
         match (row[i - 1].clone(), row[i].clone()) {
@@ -551,6 +560,16 @@ fn acronym_in_brackets(text: &str, entities: &[Entity], row: &mut [Option<ActorC
             _ => {}
         }
     }
+}
+
+/// Whether `short` spells the initials of `long`'s capitalised words
+/// ("TNG", "Transitional National Government"; "PML-Q", "Pakistan Muslim
+/// League-Quaid").
+fn is_acronym_of(short: &str, long: &str) -> bool {
+    let letters: String = short.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_uppercase).collect();
+    let initials: String =
+        long.split(|c: char| c.is_whitespace() || c == '-').filter_map(|w| w.chars().next()).filter(|c| c.is_uppercase()).collect();
+    letters.len() >= 2 && letters == initials
 }
 
 /// Participles that make a name an adjective of its actor ("Hamas-run
@@ -1006,8 +1025,13 @@ mod tests {
             ("[Somalia] and its [#Transitional National Government] met.", &["SOM", ""]),
             ("The [#Federal Government of Somalia] met.", &["SOMGOV"]),
             // A name and its short form in brackets.
-            ("The [#Islamic Resistance Movement] ([#IRM]) met.", &["", ""]),
-            ("[#Hamas] ([#HMS]) met.", &["PSEREB", "PSEREB"]),
+            ("[Somalia]'s [#Transitional National Government] ([#TNG]) met.", &["SOM", "SOMGOV", "SOMGOV"]),
+            ("[#Hamas] ([#IRM]) met.", &["PSEREB", ""]),
+            // A dateline's agency is not the place.
+            ("[WASHINGTON] ([#AP]) — Officials spoke.", &["USA", ""]),
+            // An ambassador to an IGO is not its official.
+            ("[Iran]'s [#NATO] Ambassador [@Ali Khan] spoke.", &["IRN", "IGONAT", ""]),
+            ("[#NATO] spokesman [@Ali Khan] spoke.", &["IGONAT", "IGONAT"]),
             // US party words in a text that names the US.
             ("[#Republicans] in the [United States] agreed.", &["USAPTY", "USA"]),
             ("[#Republicans] agreed.", &[""]),

@@ -342,6 +342,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--binary", default=os.path.join(ROOT, "target/release/detente"))
     ap.add_argument("--out", default=os.path.join(ROOT, "reports"))
+    ap.add_argument("--no-conflibert", action="store_true",
+                    help="leave out the two ConfliBERT sets (their sentences are fetched, not committed)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as work:
         w = eval_mentions(args.binary, work, os.path.join(args.out, "actors-wikinews"), gold_docs("datasets/actors/gold_wikinews.jsonl"),
@@ -349,14 +351,19 @@ def main():
         iv = eval_mentions(args.binary, work, os.path.join(args.out, "actors-interviews"),
                            gold_docs("datasets/actors/gold_wikinews_interviews.jsonl"),
                            "Actor codes on GUM Wikinews interview mentions (datasets/actors/gold_wikinews_interviews.jsonl, development)")
-        cb = eval_mentions(args.binary, work, os.path.join(args.out, "actors-conflibert"), conflibert_docs("datasets/actors/gold_conflibert.jsonl"),
-                           "Actor codes on ConfliBERT news sentences (datasets/actors/gold_conflibert.jsonl, development)")
-        cb2 = eval_mentions(args.binary, work, os.path.join(args.out, "actors-conflibert-2"),
-                            conflibert_docs("datasets/actors/gold_conflibert_2.jsonl"),
-                            "Actor codes on ConfliBERT news sentences (datasets/actors/gold_conflibert_2.jsonl, held out)")
+        sets = [("Wikinews news (development)", w), ("Wikinews interviews (development)", iv)]
+        if args.no_conflibert:
+            print("ConfliBERT sets left out (--no-conflibert): reports/actors-conflibert*/ not written", file=sys.stderr)
+        else:
+            cb = eval_mentions(args.binary, work, os.path.join(args.out, "actors-conflibert"),
+                               conflibert_docs("datasets/actors/gold_conflibert.jsonl"),
+                               "Actor codes on ConfliBERT news sentences (datasets/actors/gold_conflibert.jsonl, development)")
+            cb2 = eval_mentions(args.binary, work, os.path.join(args.out, "actors-conflibert-2"),
+                                conflibert_docs("datasets/actors/gold_conflibert_2.jsonl"),
+                                "Actor codes on ConfliBERT news sentences (datasets/actors/gold_conflibert_2.jsonl, held out)")
+            sets += [("ConfliBERT sentences (development)", cb), ("ConfliBERT sentences, second set (held out)", cb2)]
         p = eval_plover(args.binary, work, os.path.join(args.out, "actors-plover"))
-    for name, m in (("Wikinews news (development)", w), ("Wikinews interviews (development)", iv), ("ConfliBERT sentences (development)", cb),
-                    ("ConfliBERT sentences, second set (held out)", cb2)):
+    for name, m in sets:
         print(f"{name}: actor accuracy {m['actor_accuracy']} (95% CI {m['actor_accuracy_ci95']}) on {m['mentions_found']} of {m['mentions']} mentions "
               f"(with roles {m['actor_accuracy_with_roles']}; end to end {m['actor_accuracy_end_to_end']}; "
               f"coded gold found {m['recall_of_coded_actors']} of {m['coded_gold_mentions']}; "
