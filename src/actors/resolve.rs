@@ -41,29 +41,10 @@ impl<'a> Resolver<'a> {
             for (j, (e, key)) in s.entities.iter().zip(names).enumerate() {
                 let (before, after) = around(text, s, e);
                 let mut code = self.own_code(e, &text[e.span], key, before, after, day);
-                // "Russia's Foreign Ministry", "Somalia's Transitional National
-                // Government": a state institution after its state's possessive.
                 if code.is_none() && e.kind == EntityKind::Org && j > 0 {
-                    let prev = &s.entities[j - 1];
-                    let owned = matches!(text[prev.span.end..e.span.start].trim(), "'s" | "’s");
-                    let state = self.entry(&names[j - 1], prev.kind, day).filter(|p| p.kind.is_state()).map(|p| p.code.without_roles());
-                    let words: Vec<&str> = key.split(' ').collect();
-                    let role = self.role_inside(&words).filter(|r| is_state_part(r));
-                    if let (true, Some(state), Some(role)) = (owned, state, role) {
-                        code = Some(state.with_role(role));
-                    }
+                    code = self.institution_of_owner(text, &s.entities[j - 1], e, &names[j - 1], key, day);
                 }
-                // "Preston, Victoria, Australia" names a place in any report.
-                // A list of countries ("Sweden, Belgium") is of teams.
-                let in_place_chain = j > 0 && {
-                    let prev = &s.entities[j - 1];
-                    prev.kind == EntityKind::Loc
-                        && text[prev.span.end..e.span.start].trim() == ","
-                        && self
-                            .entry(&names[j - 1], prev.kind, day)
-                            .is_none_or(|p| !matches!(p.kind, NameKind::Country | NameKind::Demonym))
-                };
-                if sports && !in_place_chain && !is_place_phrase(before) {
+                if sports && !(j > 0 && self.in_place_chain(text, &s.entities[j - 1], e, &names[j - 1], day)) && !is_place_phrase(before) {
                     code = code.filter(|_| self.plays_no_sport(e.kind, key, day));
                 }
                 if let (Some(c), EntityKind::Per) = (&code, e.kind) {
@@ -243,6 +224,34 @@ impl<'a> Resolver<'a> {
         None
     }
 
+    /// "Russia's Foreign Ministry", "Somalia's Transitional National
+    /// Government": a state institution after its state's possessive.
+    fn institution_of_owner(
+        &self,
+        text: &str,
+        owner: &Entity,
+        e: &Entity,
+        owner_key: &str,
+        key: &str,
+        day: Option<&str>,
+    ) -> Option<ActorCode> {
+        if !matches!(text[owner.span.end..e.span.start].trim(), "'s" | "’s") {
+            return None;
+        }
+        let state = self.entry(owner_key, owner.kind, day).filter(|p| p.kind.is_state())?.code.without_roles();
+        let words: Vec<&str> = key.split(' ').collect();
+        self.role_inside(&words).filter(|r| is_state_part(r)).map(|r| state.with_role(r))
+    }
+
+    /// Whether `e` continues a chain of places after `prev` ("Preston,
+    /// Victoria, Australia"), which names a place even in a sports report;
+    /// a list of countries ("Sweden, Belgium") is of teams.
+    fn in_place_chain(&self, text: &str, prev: &Entity, e: &Entity, prev_key: &str, day: Option<&str>) -> bool {
+        prev.kind == EntityKind::Loc
+            && text[prev.span.end..e.span.start].trim() == ","
+            && self.entry(prev_key, prev.kind, day).is_none_or(|p| !matches!(p.kind, NameKind::Country | NameKind::Demonym))
+    }
+
     /// "Cambridge, Massachusetts", "Preston, Victoria, Australia": a place
     /// the tables do not know (or know in several countries) followed by a
     /// region or country is in that country. Right to left, so a chain
@@ -266,8 +275,12 @@ impl<'a> Resolver<'a> {
             if rest.starts_with("and ") || rest.starts_with("or ") || COMPASS_ADJECTIVES.iter().any(|w| names[i].starts_with(w)) {
                 continue;
             }
-            let known = self.entry(&names[i + 1], next.kind, day).is_some_and(|n| matches!(n.kind, NameKind::Country | NameKind::Region));
-            if known || row[i + 1].is_some() && self.entry(&names[i + 1], next.kind, day).is_none() {
+            // A region or country, or a place this pass has just placed.
+            let place = match self.entry(&names[i + 1], next.kind, day) {
+                Some(n) => matches!(n.kind, NameKind::Country | NameKind::Region),
+                None => row[i + 1].is_some(),
+            };
+            if place {
                 row[i] = row[i + 1].as_ref().map(|c| c.without_roles());
             }
         }
@@ -390,11 +403,11 @@ impl<'a> Resolver<'a> {
     /// period the tables know: that office. With a date the tables answer
     /// for the day, and "former" blocks it.
     fn undated_office(&self, folded: &str, before: &str, after: &str, day: Option<&str>, need_title: bool) -> Option<ActorCode> {
-        if day.is_some() || is_former(&before.split_whitespace().collect::<Vec<_>>(), after) {
+        let before: Vec<&str> = before.split_whitespace().collect();
+        if day.is_some() || is_former(&before, after) {
             return None;
         }
         let code = self.dict.only_code(folded)?;
-        let before: Vec<&str> = before.split_whitespace().collect();
         let title_before = (1..=self.dict.agent_words().min(before.len()))
             .any(|n| self.dict.agent(&fold(&before[before.len() - n..].join(" "))).is_some());
         let title_after = || {
@@ -593,7 +606,7 @@ fn is_former(before: &[&str], after: &str) -> bool {
         let w = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-').to_lowercase();
         w == "former" || w.starts_with("then-") || w.starts_with("ex-") || w == "ex"
     };
-    // The title before a name runs back to the last comma or clause word.
+    // The title before a name runs back to the last punctuation, five words at most.
     let title = before.iter().rev().take_while(|w| !w.ends_with([',', ';', ':', '.'])).take(5);
     title.clone().any(old) || apposition(after).is_some_and(|(words, _)| words.iter().take(3).any(old))
 }
