@@ -324,6 +324,12 @@ fn bad_input_is_named_by_file_and_line() {
     let o = summarize(&[&good, &bad], &dir.path().join("out"), &[]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains(&format!("{}:4: `date` is `2026-13-01`", bad.display())), "{}", stderr(&o));
+    // A format summarize cannot write is refused before anything is read,
+    // with the ones it can.
+    let o = summarize(&[&good], &dir.path().join("jsonl"), &["--output-format", "jsonl"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("[possible values: csv, parquet]"), "{}", stderr(&o));
+    assert!(!dir.path().join("jsonl").exists());
 }
 
 #[test]

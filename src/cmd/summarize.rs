@@ -13,7 +13,7 @@ use anyhow::{bail, Context};
 use detente::read::path_keys;
 use detente::summarize::{self, report, By, Format, Level, Options};
 
-use super::{Output, OutputFormat, EXIT_SKIPPED};
+use super::{Output, EXIT_SKIPPED};
 
 /// Turn review CSVs into tables of who is conciliatory or threatening toward whom.
 ///
@@ -64,8 +64,8 @@ pub struct Args {
 
     /// Write the tables as `csv` or as `parquet` (typed columns: counts as
     /// integers, net as a float, dates as dates). report.html is unchanged.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Csv, value_name = "FORMAT")]
-    pub output_format: OutputFormat,
+    #[arg(long, value_enum, default_value_t = TableFormat::Csv, value_name = "FORMAT")]
+    pub output_format: TableFormat,
 
     /// No summary line on stderr (warnings are still printed).
     #[arg(short, long)]
@@ -76,6 +76,14 @@ pub struct Args {
 pub enum LevelArg {
     Code,
     Country,
+}
+
+/// `--output-format` of summarize: its tables are CSV or Parquet (annotate's
+/// JSONL is one object per document, which a table is not).
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TableFormat {
+    Csv,
+    Parquet,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug)]
@@ -109,9 +117,8 @@ impl Settings {
         // A summary must not replace its own input (`--out .` over a file
         // named events.csv); only an existing folder can hold one.
         let format = match args.output_format {
-            OutputFormat::Csv => Format::Csv,
-            OutputFormat::Parquet => Format::Parquet,
-            OutputFormat::Jsonl => bail!("summarize writes its tables as csv or parquet, not jsonl"),
+            TableFormat::Csv => Format::Csv,
+            TableFormat::Parquet => Format::Parquet,
         };
         if args.out.is_dir() {
             let [events, dyads, actors, series] = table_names(format);
