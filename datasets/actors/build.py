@@ -360,6 +360,9 @@ PHX_PLACE_STOPLIST = {"fatah", "congolese"}  # Congolese: COD or COG
 # capital, demonym, region or Phoenix country name never come from the city
 # table (priority rules).
 CITY_STOPLIST = {
+    # Generic place words (Jerusalem's "Old City" is a geonames city; so are
+    # Mosul's, Sanaa's and Aleppo's old cities in the news)
+    "old city",
     # English words
     "of", "bar", "mobile", "split", "nice", "reading", "orange", "mango",
     "man", "van", "batman", "hub", "metro", "sale", "mesa", "corona",

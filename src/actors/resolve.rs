@@ -88,6 +88,8 @@ impl<'a> Resolver<'a> {
         let named: HashSet<String> =
             codes.iter().flatten().flatten().filter(|c| !c.has_role("PTY")).map(|c| c.primary().to_string()).collect();
         let party = ActorCode::parse("PTY").expect("a role code");
+        // "Both Republicans and Democrats" needs no other word of the US.
+        let both_us_parties = ["republican", "democrat"].iter().all(|p| entities().any(|(_, k)| k.starts_with(p)));
         for ((e, key), code) in entities().zip(codes.iter_mut().flatten()) {
             if e.kind == EntityKind::Per {
                 continue;
@@ -99,7 +101,7 @@ impl<'a> Resolver<'a> {
             } else if code.is_none() && is_party_name(key) {
                 // "Senate Republicans" in a text that names only the US as
                 // one of its countries.
-                let us = named.contains("USA") && US_PARTY_WORDS.contains(&key.as_str());
+                let us = (named.contains("USA") || both_us_parties) && US_PARTY_WORDS.contains(&key.as_str());
                 *code = home.clone().or_else(|| us.then(|| ActorCode::parse("USA").expect("a code"))).map(|h| h.with_role(&party));
             } else if code.is_none() && e.kind == EntityKind::Org {
                 // "the Legislative Council", "the Supreme Court": a state
@@ -395,7 +397,24 @@ impl<'a> Resolver<'a> {
             return self.undated_office(folded, before, after, day, true).or_else(|| self.titled(before, after, day));
         }
         // "President Bouteflika's government", tagged as a place.
-        self.undated_office(folded, before, after, day, true).or_else(|| self.state_and_role_inside(folded, day))
+        self.undated_office(folded, before, after, day, true)
+            .or_else(|| self.state_and_role_inside(folded, day))
+            .or_else(|| self.cut_short(folded, after, day))
+    }
+
+    /// An organisation's name the entity model cut short: "Islamic" of
+    /// "Islamic State positions". One or two capitalised words that follow
+    /// at once and complete a group's or organisation's name.
+    fn cut_short(&self, folded: &str, after: &str, day: Option<&str>) -> Option<ActorCode> {
+        if !after.starts_with(' ') {
+            return None;
+        }
+        let next: Vec<&str> = after.split_whitespace().take(2).take_while(|w| w.starts_with(char::is_uppercase)).collect();
+        (1..=next.len()).rev().find_map(|n| {
+            let name = format!("{folded} {}", fold(&next[..n].join(" ")));
+            let entry = self.dict.lookup(&name, day)?;
+            matches!(entry.kind, NameKind::Group | NameKind::Igo | NameKind::Org | NameKind::Ngo).then(|| entry.code.clone())
+        })
     }
 
     /// A titled name in a text without a date ("President Mubarak said",
@@ -511,6 +530,23 @@ impl<'a> Resolver<'a> {
     /// "Turkish Foreign Ministry", "Israel Defense Forces": a state and a
     /// name with a role word in it, inside one entity.
     fn state_and_role_inside(&self, folded: &str, day: Option<&str>) -> Option<ActorCode> {
+        let words: Vec<&str> = folded.split(' ').collect();
+        // "UN Mission", "NATO forces": an international organisation's own
+        // body or staff.
+        for c in (1..=3.min(words.len().saturating_sub(1))).rev() {
+            if let Some(igo) = self.dict.lookup(&words[..c].join(" "), day).filter(|e| e.kind == NameKind::Igo) {
+                let rest = &words[c..];
+                if rest.len() <= 2 && rest.iter().all(|w| IGO_BODY_WORDS.contains(w) || self.dict.agent(w).is_some()) {
+                    return Some(igo.code.clone());
+                }
+            }
+        }
+        // "Syrian Muslims", "Bosnian Serbs": a people of a state.
+        if let [state, people] = words.as_slice() {
+            if let Some(code) = self.state(&[state], day).filter(|_| PEOPLE_WORDS.contains(people)) {
+                return Some(code.without_roles());
+            }
+        }
         // "Federal Government of Somalia", "State Councillor of China".
         if let Some((head, tail)) = folded.rsplit_once(" of ") {
             let tail = tail.strip_prefix("the ").unwrap_or(tail);
@@ -519,7 +555,6 @@ impl<'a> Resolver<'a> {
                 return self.role_inside(&head).filter(|r| is_state_part(r)).map(|r| state.without_roles().with_role(r));
             }
         }
-        let words: Vec<&str> = folded.split(' ').collect();
         for c in (1..=3.min(words.len().saturating_sub(1))).rev() {
             let Some(state) = self.state(&words[..c], day) else { continue };
             // "United Kingdom Home Office": the state's own institution.
@@ -588,9 +623,10 @@ fn is_acronym_of(short: &str, long: &str) -> bool {
 /// Participles that make a name an adjective of its actor ("Hamas-run
 /// ministry", "Saudi-led coalition"): the name is the part before them.
 #[rustfmt::skip]
-const COMPOUND_TAILS: [&str; 22] = [
+const COMPOUND_TAILS: [&str; 26] = [
     "run", "led", "based", "backed", "held", "occupied", "controlled", "allied", "sponsored", "funded", "linked", "aligned",
     "affiliated", "owned", "ruled", "dominated", "supported", "armed", "trained", "brokered", "mediated", "administered",
+    "made", "built", "supplied", "imposed",
 ];
 
 fn compound_head(name: &str) -> Option<&str> {
@@ -672,6 +708,22 @@ fn party_next_to(text: &str, entities: &[Entity], row: &[Option<ActorCode>], i: 
 /// Bare compass words that stand for a place the document names in full
 /// ("the North" after "North Korea").
 const COMPASS: [&str; 4] = ["north", "south", "east", "west"];
+
+/// Words after an international organisation's name that make a body or
+/// staff of it ("UN Mission", "NATO summit" is not one: an event).
+#[rustfmt::skip]
+const IGO_BODY_WORDS: [&str; 14] = [
+    "mission", "missions", "council", "commission", "agency", "agencies", "envoy", "envoys", "official", "officials", "secretariat",
+    "observers", "monitors", "inspectors",
+];
+
+/// Plural words for a people or faith group after a demonym ("Syrian
+/// Muslims"): the demonym is the actor the gold codes.
+#[rustfmt::skip]
+const PEOPLE_WORDS: [&str; 14] = [
+    "muslims", "christians", "kurds", "serbs", "croats", "arabs", "sunnis", "shiites", "shias", "jews", "catholics", "protestants",
+    "tamils", "pashtuns",
+];
 
 /// First words of regions that span countries ("Eastern Europe").
 const COMPASS_ADJECTIVES: [&str; 6] = ["eastern ", "western ", "northern ", "southern ", "central ", "east "];
@@ -843,7 +895,8 @@ mod tests {
         Hamas\tPSEREB\tgroup\n\
         Somalia\tSOM\tcountry\n\
         government\tGOV\tagent\n\
-        United States\tUSA\tcountry\n";
+        United States\tUSA\tcountry\n\
+        Islamic State\tIMGISI\tgroup\n";
 
     /// Annotates `text` with an entity at every `[...]` (PER when the
     /// bracket starts with `@`, ORG with `#`, LOC otherwise), one sentence
@@ -1032,6 +1085,12 @@ mod tests {
             // left alone.
             ("The [#Hamas-run] ministry and a [Turkey-led] team met.", &["PSEREB", "TUR"]),
             ("A [#Hamas-style] rally.", &[""]),
+            // Two places in one word are two actors: neither speaks alone.
+            ("The [Turkey-Iran] border and [Iranian-made] drones.", &["", "IRN"]),
+            // An IGO's own body; a people of a state; a name cut short.
+            ("The [#NATO Mission] and the [#NATO Summit] met.", &["IGONAT", ""]),
+            ("[Iranian Kurds] and [Iranian Airlines] met.", &["IRN", ""]),
+            ("[#Islamic] State fighters attacked, [#Islamic] scholars said.", &["IMGISI", ""]),
             // A state institution after its state's possessive, or with
             // its state after "of".
             ("[Somalia]'s [#Transitional National Government] met.", &["SOM", "SOMGOV"]),
@@ -1048,6 +1107,7 @@ mod tests {
             // US party words in a text that names the US.
             ("[#Republicans] in the [United States] agreed.", &["USAPTY", "USA"]),
             ("[#Republicans] agreed.", &[""]),
+            ("[#Republicans] and [#Democrats] agreed.", &["USAPTY", "USAPTY"]),
         ];
         for (marked, want) in &cases {
             assert_eq!(codes(marked, None), *want, "{marked}");

@@ -18,7 +18,9 @@ tables) over
   training/stance/realnews.py extract` fetches): held out for the first
   round of 2026-12-01, development since;
 - datasets/actors/gold_conflibert_2.jsonl (320 more such sentences, coded
-  blind the same way): the held-out set, whose errors nobody looks at;
+  blind the same way): held out for the second round, development since;
+- datasets/actors/gold_conflibert_3.jsonl (320 more): the held-out set,
+  whose errors nobody looks at;
 - the shared PLOVER records (../shared/data/plover_gsr, real news-style
   sentences with source and target actors and their country codes): actor
   accuracy on the marked actors, source/target role accuracy, and
@@ -28,7 +30,7 @@ tables) over
   training (sha1(id) % 100 < 30, as training/stance/split.py).
 
 Writes reports/actors-wikinews/, reports/actors-interviews/, reports/actors-conflibert/,
-reports/actors-conflibert-2/ and reports/actors-plover/ (metrics.json, report.md, errors.tsv) and
+reports/actors-conflibert-2/, reports/actors-conflibert-3/ and reports/actors-plover/ (metrics.json, report.md, errors.tsv) and
 prints the headline numbers.
 """
 import argparse
@@ -343,7 +345,7 @@ def main():
     ap.add_argument("--binary", default=os.path.join(ROOT, "target/release/detente"))
     ap.add_argument("--out", default=os.path.join(ROOT, "reports"))
     ap.add_argument("--no-conflibert", action="store_true",
-                    help="leave out the two ConfliBERT sets (their sentences are fetched, not committed)")
+                    help="leave out the ConfliBERT sets (their sentences are fetched, not committed)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as work:
         w = eval_mentions(args.binary, work, os.path.join(args.out, "actors-wikinews"), gold_docs("datasets/actors/gold_wikinews.jsonl"),
@@ -360,8 +362,12 @@ def main():
                                "Actor codes on ConfliBERT news sentences (datasets/actors/gold_conflibert.jsonl, development)")
             cb2 = eval_mentions(args.binary, work, os.path.join(args.out, "actors-conflibert-2"),
                                 conflibert_docs("datasets/actors/gold_conflibert_2.jsonl"),
-                                "Actor codes on ConfliBERT news sentences (datasets/actors/gold_conflibert_2.jsonl, held out)")
-            sets += [("ConfliBERT sentences (development)", cb), ("ConfliBERT sentences, second set (held out)", cb2)]
+                                "Actor codes on ConfliBERT news sentences (datasets/actors/gold_conflibert_2.jsonl, development)")
+            cb3 = eval_mentions(args.binary, work, os.path.join(args.out, "actors-conflibert-3"),
+                                conflibert_docs("datasets/actors/gold_conflibert_3.jsonl"),
+                                "Actor codes on ConfliBERT news sentences (datasets/actors/gold_conflibert_3.jsonl, held out)")
+            sets += [("ConfliBERT sentences (development)", cb), ("ConfliBERT sentences, second set (development)", cb2),
+                     ("ConfliBERT sentences, third set (held out)", cb3)]
         p = eval_plover(args.binary, work, os.path.join(args.out, "actors-plover"))
     for name, m in sets:
         print(f"{name}: actor accuracy {m['actor_accuracy']} (95% CI {m['actor_accuracy_ci95']}) on {m['mentions_found']} of {m['mentions']} mentions "
