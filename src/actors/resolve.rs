@@ -89,7 +89,9 @@ impl<'a> Resolver<'a> {
             codes.iter().flatten().flatten().filter(|c| !c.has_role("PTY")).map(|c| c.primary().to_string()).collect();
         let party = ActorCode::parse("PTY").expect("a role code");
         // "Both Republicans and Democrats" needs no other word of the US.
-        let both_us_parties = ["republican", "democrat"].iter().all(|p| entities().any(|(_, k)| k.starts_with(p)));
+        let both_us_parties = [["republican", "republicans"], ["democrat", "democrats"]]
+            .iter()
+            .all(|party| entities().any(|(_, k)| party.contains(&k.as_str())));
         for ((e, key), code) in entities().zip(codes.iter_mut().flatten()) {
             if e.kind == EntityKind::Per {
                 continue;
