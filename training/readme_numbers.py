@@ -56,7 +56,7 @@ def per_class_f1(m, label):
 def readme_table(r):
     st, rn, rg = r["stance-test"], r["realnews-test"], r["realnews-gum"]
     pl, aw, ai = r["actors-plover"], r["actors-wikinews"], r["actors-interviews"]
-    c1, c2, c3 = r["actors-conflibert"], r["actors-conflibert-2"], r["actors-conflibert-3"]
+    c1, c2, c3, c4 = r["actors-conflibert"], r["actors-conflibert-2"], r["actors-conflibert-3"], r["actors-conflibert-4"]
     return "\n".join([
         "| task | set | score | report |",
         "|---|---|---|---|",
@@ -78,9 +78,12 @@ def readme_table(r):
         f"(precision {f3(pl['all.dyad_precision'])} / {f3(pl['heldout.dyad_precision'])}); dictionary-only baseline "
         f"{f3(pl['all.baseline_dyad_recall'])} / {f3(pl['heldout.baseline_dyad_recall'])} "
         f"({f3(pl['all.baseline_dyad_precision'])} / {f3(pl['heldout.baseline_dyad_precision'])}) | `actors-plover` |",
-        f"| actors | **ConfliBERT news sentences, third set, held out** ({c3['mentions']} mentions, `datasets/actors/gold_conflibert_3.jsonl`) | "
-        f"**accuracy {f3(c3['actor_accuracy'])}** (95% CI {f3(c3['actor_accuracy_ci95'][0])}-{f3(c3['actor_accuracy_ci95'][1])}) "
-        f"on the {c3['mentions_found']} the entity model finds (with role codes {f3(c3['actor_accuracy_with_roles'])}) "
+        f"| actors | **ConfliBERT news sentences, fourth set, held out** ({c4['mentions']} mentions, `datasets/actors/gold_conflibert_4.jsonl`) | "
+        f"**accuracy {f3(c4['actor_accuracy'])}** (95% CI {f3(c4['actor_accuracy_ci95'][0])}-{f3(c4['actor_accuracy_ci95'][1])}) "
+        f"on the {c4['mentions_found']} the entity model finds (with role codes {f3(c4['actor_accuracy_with_roles'])}) "
+        f"| `actors-conflibert-4` |",
+        f"| actors | ConfliBERT news sentences, third set, development ({c3['mentions']} mentions, `datasets/actors/gold_conflibert_3.jsonl`) | "
+        f"accuracy {f3(c3['actor_accuracy'])} on the {c3['mentions_found']} the entity model finds (with role codes {f3(c3['actor_accuracy_with_roles'])}) "
         f"| `actors-conflibert-3` |",
         f"| actors | ConfliBERT news sentences, second set, development ({c2['mentions']} mentions, `datasets/actors/gold_conflibert_2.jsonl`) | "
         f"accuracy {f3(c2['actor_accuracy'])} on the {c2['mentions_found']} the entity model finds (with role codes {f3(c2['actor_accuracy_with_roles'])}) "
@@ -153,7 +156,7 @@ def main():
     ap.add_argument("--write", action="store_true", help="rewrite the tables instead of checking them")
     args = ap.parse_args()
     names = ["conll-dev", "conll-test", "recent-news", "stance-dev", "stance-test", "plover-heldout", "realnews-dev", "actors-plover", "actors-wikinews", "actors-interviews",
-             "actors-conflibert", "actors-conflibert-2", "actors-conflibert-3", "realnews-gum", "realnews-test"]
+             "actors-conflibert", "actors-conflibert-2", "actors-conflibert-3", "actors-conflibert-4", "realnews-gum", "realnews-test"]
     reports = {n: load(n) for n in names}
     stale = False
     for rel, render in [("README.md", readme_table), ("models/README.md", card_table)]:

@@ -250,6 +250,9 @@ impl Dictionary {
 /// possessives, hyphens as spaces, single spaces, no leading "the".
 pub fn fold(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    // NFKD splits an acute accent used as an apostrophe ("Colombia´s")
+    // into a space and a combining mark, so it is read first.
+    let s = if s.contains('´') { std::borrow::Cow::Owned(s.replace('´', "'")) } else { std::borrow::Cow::Borrowed(s) };
     for c in s.nfkd() {
         match c {
             '\u{0300}'..='\u{036f}' | '\u{1ab0}'..='\u{1aff}' | '\u{1dc0}'..='\u{1dff}' | '\u{20d0}'..='\u{20ff}' | '\u{fe20}'..='\u{fe2f}' => {}

@@ -625,10 +625,10 @@ fn is_acronym_of(short: &str, long: &str) -> bool {
 /// Participles that make a name an adjective of its actor ("Hamas-run
 /// ministry", "Saudi-led coalition"): the name is the part before them.
 #[rustfmt::skip]
-const COMPOUND_TAILS: [&str; 26] = [
+const COMPOUND_TAILS: [&str; 33] = [
     "run", "led", "based", "backed", "held", "occupied", "controlled", "allied", "sponsored", "funded", "linked", "aligned",
     "affiliated", "owned", "ruled", "dominated", "supported", "armed", "trained", "brokered", "mediated", "administered",
-    "made", "built", "supplied", "imposed",
+    "made", "built", "supplied", "imposed", "drafted", "hosted", "organised", "organized", "financed", "installed", "appointed",
 ];
 
 fn compound_head(name: &str) -> Option<&str> {
@@ -722,9 +722,10 @@ const IGO_BODY_WORDS: [&str; 14] = [
 /// Plural words for a people or faith group after a demonym ("Syrian
 /// Muslims"): the demonym is the actor the gold codes.
 #[rustfmt::skip]
-const PEOPLE_WORDS: [&str; 14] = [
+const PEOPLE_WORDS: [&str; 29] = [
     "muslims", "christians", "kurds", "serbs", "croats", "arabs", "sunnis", "shiites", "shias", "jews", "catholics", "protestants",
-    "tamils", "pashtuns",
+    "tamils", "pashtuns", "muslim", "christian", "kurd", "serb", "croat", "arab", "sunni", "shiite", "shia", "jew", "catholic",
+    "protestant", "tamil", "pashtun", "mujahideen",
 ];
 
 /// First words of regions that span countries ("Eastern Europe").
@@ -1092,6 +1093,9 @@ mod tests {
             // An IGO's own body; a people of a state; a name cut short.
             ("The [#NATO Mission] and the [#NATO Summit] met.", &["IGONAT", ""]),
             ("[Iranian Kurds] and [Iranian Airlines] met.", &["IRN", ""]),
+            ("An [Iranian Muslim] cleric and a [Turkish-drafted] text.", &["IRN", "TUR"]),
+            // An acute accent as an apostrophe ("Colombia´s").
+            ("[Turkey´s] army moved.", &["TURMIL"]),
             ("[#Islamic] State fighters attacked, [#Islamic] scholars said.", &["IMGISI", ""]),
             // A state institution after its state's possessive, or with
             // its state after "of".

@@ -19,7 +19,9 @@ tables) over
   round of 2026-12-01, development since;
 - datasets/actors/gold_conflibert_2.jsonl (320 more such sentences, coded
   blind the same way): held out for the second round, development since;
-- datasets/actors/gold_conflibert_3.jsonl (320 more): the held-out set,
+- datasets/actors/gold_conflibert_3.jsonl (320 more): held out for the
+  third round, development since;
+- datasets/actors/gold_conflibert_4.jsonl (320 more): the held-out set,
   whose errors nobody looks at;
 - the shared PLOVER records (../shared/data/plover_gsr, real news-style
   sentences with source and target actors and their country codes): actor
@@ -30,7 +32,8 @@ tables) over
   training (sha1(id) % 100 < 30, as training/stance/split.py).
 
 Writes reports/actors-wikinews/, reports/actors-interviews/, reports/actors-conflibert/,
-reports/actors-conflibert-2/, reports/actors-conflibert-3/ and reports/actors-plover/ (metrics.json, report.md, errors.tsv) and
+reports/actors-conflibert-2/, reports/actors-conflibert-3/, reports/actors-conflibert-4/ and
+reports/actors-plover/ (metrics.json, report.md, errors.tsv) and
 prints the headline numbers.
 """
 import argparse
@@ -365,9 +368,12 @@ def main():
                                 "Actor codes on ConfliBERT news sentences (datasets/actors/gold_conflibert_2.jsonl, development)")
             cb3 = eval_mentions(args.binary, work, os.path.join(args.out, "actors-conflibert-3"),
                                 conflibert_docs("datasets/actors/gold_conflibert_3.jsonl"),
-                                "Actor codes on ConfliBERT news sentences (datasets/actors/gold_conflibert_3.jsonl, held out)")
+                                "Actor codes on ConfliBERT news sentences (datasets/actors/gold_conflibert_3.jsonl, development)")
+            cb4 = eval_mentions(args.binary, work, os.path.join(args.out, "actors-conflibert-4"),
+                                conflibert_docs("datasets/actors/gold_conflibert_4.jsonl"),
+                                "Actor codes on ConfliBERT news sentences (datasets/actors/gold_conflibert_4.jsonl, held out)")
             sets += [("ConfliBERT sentences (development)", cb), ("ConfliBERT sentences, second set (development)", cb2),
-                     ("ConfliBERT sentences, third set (held out)", cb3)]
+                     ("ConfliBERT sentences, third set (development)", cb3), ("ConfliBERT sentences, fourth set (held out)", cb4)]
         p = eval_plover(args.binary, work, os.path.join(args.out, "actors-plover"))
     for name, m in sets:
         print(f"{name}: actor accuracy {m['actor_accuracy']} (95% CI {m['actor_accuracy_ci95']}) on {m['mentions_found']} of {m['mentions']} mentions "
