@@ -343,6 +343,25 @@ def eval_plover(binary, workdir, outdir):
     return metrics
 
 
+# (report, gold file, name printed, report title); the last ConfliBERT set is
+# the held-out one.
+WIKINEWS_SETS = [
+    ("actors-wikinews", "datasets/actors/gold_wikinews.jsonl", "Wikinews news (development)",
+     "Actor codes on GUM Wikinews news mentions, development"),
+    ("actors-interviews", "datasets/actors/gold_wikinews_interviews.jsonl", "Wikinews interviews (development)",
+     "Actor codes on GUM Wikinews interview mentions, development"),
+]
+CONFLIBERT_SETS = [
+    (report, f"datasets/actors/{gold}", f"ConfliBERT sentences, {nth} set ({use})", f"Actor codes on ConfliBERT news sentences, {nth} set, {use}")
+    for report, gold, nth, use in [
+        ("actors-conflibert", "gold_conflibert.jsonl", "first", "development"),
+        ("actors-conflibert-2", "gold_conflibert_2.jsonl", "second", "development"),
+        ("actors-conflibert-3", "gold_conflibert_3.jsonl", "third", "development"),
+        ("actors-conflibert-4", "gold_conflibert_4.jsonl", "fourth", "held out"),
+    ]
+]
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--binary", default=os.path.join(ROOT, "target/release/detente"))
@@ -351,29 +370,14 @@ def main():
                     help="leave out the ConfliBERT sets (their sentences are fetched, not committed)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as work:
-        w = eval_mentions(args.binary, work, os.path.join(args.out, "actors-wikinews"), gold_docs("datasets/actors/gold_wikinews.jsonl"),
-                          "Actor codes on GUM Wikinews news mentions (datasets/actors/gold_wikinews.jsonl, development)")
-        iv = eval_mentions(args.binary, work, os.path.join(args.out, "actors-interviews"),
-                           gold_docs("datasets/actors/gold_wikinews_interviews.jsonl"),
-                           "Actor codes on GUM Wikinews interview mentions (datasets/actors/gold_wikinews_interviews.jsonl, development)")
-        sets = [("Wikinews news (development)", w), ("Wikinews interviews (development)", iv)]
+        sets = []
+        for report, gold, name, title in WIKINEWS_SETS:
+            sets.append((name, eval_mentions(args.binary, work, os.path.join(args.out, report), gold_docs(gold), f"{title} ({gold})")))
         if args.no_conflibert:
             print("ConfliBERT sets left out (--no-conflibert): reports/actors-conflibert*/ not written", file=sys.stderr)
         else:
-            cb = eval_mentions(args.binary, work, os.path.join(args.out, "actors-conflibert"),
-                               conflibert_docs("datasets/actors/gold_conflibert.jsonl"),
-                               "Actor codes on ConfliBERT news sentences (datasets/actors/gold_conflibert.jsonl, development)")
-            cb2 = eval_mentions(args.binary, work, os.path.join(args.out, "actors-conflibert-2"),
-                                conflibert_docs("datasets/actors/gold_conflibert_2.jsonl"),
-                                "Actor codes on ConfliBERT news sentences (datasets/actors/gold_conflibert_2.jsonl, development)")
-            cb3 = eval_mentions(args.binary, work, os.path.join(args.out, "actors-conflibert-3"),
-                                conflibert_docs("datasets/actors/gold_conflibert_3.jsonl"),
-                                "Actor codes on ConfliBERT news sentences (datasets/actors/gold_conflibert_3.jsonl, development)")
-            cb4 = eval_mentions(args.binary, work, os.path.join(args.out, "actors-conflibert-4"),
-                                conflibert_docs("datasets/actors/gold_conflibert_4.jsonl"),
-                                "Actor codes on ConfliBERT news sentences (datasets/actors/gold_conflibert_4.jsonl, held out)")
-            sets += [("ConfliBERT sentences (development)", cb), ("ConfliBERT sentences, second set (development)", cb2),
-                     ("ConfliBERT sentences, third set (development)", cb3), ("ConfliBERT sentences, fourth set (held out)", cb4)]
+            for report, gold, name, title in CONFLIBERT_SETS:
+                sets.append((name, eval_mentions(args.binary, work, os.path.join(args.out, report), conflibert_docs(gold), f"{title} ({gold})")))
         p = eval_plover(args.binary, work, os.path.join(args.out, "actors-plover"))
     for name, m in sets:
         print(f"{name}: actor accuracy {m['actor_accuracy']} (95% CI {m['actor_accuracy_ci95']}) on {m['mentions_found']} of {m['mentions']} mentions "
