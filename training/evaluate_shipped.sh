@@ -46,9 +46,9 @@ if [ "${1:-}" = "--test" ]; then
     if [ -f training/data/realnews/realnews_test.jsonl ]; then run realnews-test training/data/realnews/realnews_test.jsonl; fi
 fi
 # Actor codes, event roles and dyads (GUM Wikinews and ConfliBERT mentions; the PLOVER records).
-# The ConfliBERT sentences are fetched, not committed (training/stance/realnews.py extract).
+# The ConfliBERT sentences (training/stance/realnews.py extract) and gold (training/data/actors_gold/) are kept out of git.
 if $plover; then
     cb=""
-    if [ ! -f training/data/realnews/items_cb_train.tsv ]; then cb="--no-conflibert"; fi
+    if [ ! -f training/data/realnews/items_cb_train.tsv ] || [ ! -d training/data/actors_gold ]; then cb="--no-conflibert"; fi
     python3 training/actors/eval_actors.py --binary "$bin" --out "$out" $cb
 fi

@@ -78,17 +78,17 @@ def readme_table(r):
         f"(precision {f3(pl['all.dyad_precision'])} / {f3(pl['heldout.dyad_precision'])}); dictionary-only baseline "
         f"{f3(pl['all.baseline_dyad_recall'])} / {f3(pl['heldout.baseline_dyad_recall'])} "
         f"({f3(pl['all.baseline_dyad_precision'])} / {f3(pl['heldout.baseline_dyad_precision'])}) | `actors-plover` |",
-        f"| actors | **ConfliBERT news sentences, fourth set, held out** ({c4['mentions']} mentions, `datasets/actors/gold_conflibert_4.jsonl`) | "
+        f"| actors | **ConfliBERT news sentences, fourth set, held out** ({c4['mentions']} mentions, `training/data/actors_gold/gold_conflibert_4.jsonl`) | "
         f"**accuracy {f3(c4['actor_accuracy'])}** (95% CI {f3(c4['actor_accuracy_ci95'][0])}-{f3(c4['actor_accuracy_ci95'][1])}) "
         f"on the {c4['mentions_found']} the entity model finds (with role codes {f3(c4['actor_accuracy_with_roles'])}) "
         f"| `actors-conflibert-4` |",
-        f"| actors | ConfliBERT news sentences, third set, development ({c3['mentions']} mentions, `datasets/actors/gold_conflibert_3.jsonl`) | "
+        f"| actors | ConfliBERT news sentences, third set, development ({c3['mentions']} mentions, `training/data/actors_gold/gold_conflibert_3.jsonl`) | "
         f"accuracy {f3(c3['actor_accuracy'])} on the {c3['mentions_found']} the entity model finds (with role codes {f3(c3['actor_accuracy_with_roles'])}) "
         f"| `actors-conflibert-3` |",
-        f"| actors | ConfliBERT news sentences, second set, development ({c2['mentions']} mentions, `datasets/actors/gold_conflibert_2.jsonl`) | "
+        f"| actors | ConfliBERT news sentences, second set, development ({c2['mentions']} mentions, `training/data/actors_gold/gold_conflibert_2.jsonl`) | "
         f"accuracy {f3(c2['actor_accuracy'])} on the {c2['mentions_found']} the entity model finds (with role codes {f3(c2['actor_accuracy_with_roles'])}) "
         f"| `actors-conflibert-2` |",
-        f"| actors | ConfliBERT news sentences, first set, development ({c1['mentions']} mentions, `datasets/actors/gold_conflibert.jsonl`) | "
+        f"| actors | ConfliBERT news sentences, first set, development ({c1['mentions']} mentions, `training/data/actors_gold/gold_conflibert.jsonl`) | "
         f"accuracy {f3(c1['actor_accuracy'])} on the {c1['mentions_found']} the entity model finds (with role codes {f3(c1['actor_accuracy_with_roles'])}) "
         f"| `actors-conflibert` |",
         f"| actors | GUM Wikinews interviews, development ({ai['mentions']} mentions, `datasets/actors/gold_wikinews_interviews.jsonl`) | "

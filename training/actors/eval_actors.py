@@ -11,17 +11,17 @@ tables) over
 - datasets/actors/gold_wikinews_interviews.jsonl (19 GUM Wikinews
   interviews, coded blind the same way): held out until its errors were
   read for the rules of 2026-12-01, development since;
-- datasets/actors/gold_conflibert.jsonl (320 real news sentences of
-  ConfliBERT's CAMEO training file, coded blind the same way; the labels are
-  committed, the sentences are not: they are read from
-  training/data/realnews/items_cb_*.tsv, which `python3
-  training/stance/realnews.py extract` fetches): held out for the first
+- training/data/actors_gold/gold_conflibert.jsonl (320 real news sentences of
+  ConfliBERT's CAMEO training file, coded blind the same way; neither the
+  labels, which quote the sentences, nor the sentences are in git: the
+  sentences are read from training/data/realnews/items_cb_*.tsv, which
+  `python3 training/stance/realnews.py extract` fetches): held out for the first
   round of 2026-12-01, development since;
-- datasets/actors/gold_conflibert_2.jsonl (320 more such sentences, coded
+- training/data/actors_gold/gold_conflibert_2.jsonl (320 more such sentences, coded
   blind the same way): held out for the second round, development since;
-- datasets/actors/gold_conflibert_3.jsonl (320 more): held out for the
+- training/data/actors_gold/gold_conflibert_3.jsonl (320 more): held out for the
   third round, development since;
-- datasets/actors/gold_conflibert_4.jsonl (320 more): the held-out set,
+- training/data/actors_gold/gold_conflibert_4.jsonl (320 more): the held-out set,
   whose errors nobody looks at;
 - the shared PLOVER records (../shared/data/plover_gsr, real news-style
   sentences with source and target actors and their country codes): actor
@@ -136,8 +136,11 @@ def gold_docs(gold):
 
 
 def conflibert_docs(gold):
-    """The ConfliBERT gold with its sentences, which are not committed: each
+    """The ConfliBERT gold with its sentences, neither of them in git: each
     label line names its sentence by the id the stance files give it."""
+    if not os.path.exists(os.path.join(ROOT, gold)):
+        sys.exit(f"{gold} is missing: the ConfliBERT gold is kept out of git (datasets/actors/GOLD.md); "
+                 "pass --no-conflibert without it")
     texts = {}
     for name in ("items_cb_train.tsv", "items_cb_test.tsv"):
         path = os.path.join(ROOT, "training/data/realnews", name)
@@ -352,7 +355,7 @@ WIKINEWS_SETS = [
      "Actor codes on GUM Wikinews interview mentions, development"),
 ]
 CONFLIBERT_SETS = [
-    (report, f"datasets/actors/{gold}", f"ConfliBERT sentences, {nth} set ({use})", f"Actor codes on ConfliBERT news sentences, {nth} set, {use}")
+    (report, f"training/data/actors_gold/{gold}", f"ConfliBERT sentences, {nth} set ({use})", f"Actor codes on ConfliBERT news sentences, {nth} set, {use}")
     for report, gold, nth, use in [
         ("actors-conflibert", "gold_conflibert.jsonl", "first", "development"),
         ("actors-conflibert-2", "gold_conflibert_2.jsonl", "second", "development"),
@@ -367,7 +370,7 @@ def main():
     ap.add_argument("--binary", default=os.path.join(ROOT, "target/release/detente"))
     ap.add_argument("--out", default=os.path.join(ROOT, "reports"))
     ap.add_argument("--no-conflibert", action="store_true",
-                    help="leave out the ConfliBERT sets (their sentences are fetched, not committed)")
+                    help="leave out the ConfliBERT sets (they and their sentences are kept out of git)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as work:
         sets = []
