@@ -170,10 +170,12 @@ impl<'a> Resolver<'a> {
             let c = row[j].as_ref()?;
             // "Russia's U.N. Ambassador X" is Russia's: only the body's own
             // officials ("UN envoy", "NATO spokesman") are the IGO.
-            let (first, last) = if j < i { (&entities[j], &entities[i]) } else { (&entities[i], &entities[j]) };
-            let word_after = if j > i { text[last.span.end..].split_whitespace().next().unwrap_or("") } else { "" };
-            let title = format!("{} {word_after}", &text[first.span.end..last.span.start]).to_lowercase();
-            let igo = c.primary().starts_with("IGO") && !["ambassador", "representative", "delegate"].iter().any(|w| title.contains(w));
+            let igo = c.primary().starts_with("IGO") && {
+                let (first, last) = if j < i { (&entities[j], &entities[i]) } else { (&entities[i], &entities[j]) };
+                let word_after = if j > i { text[last.span.end..].split_whitespace().next().unwrap_or("") } else { "" };
+                let title = format!("{} {word_after}", &text[first.span.end..last.span.start]).to_lowercase();
+                !["ambassador", "representative", "delegate"].iter().any(|w| title.contains(w))
+            };
             let ok = entities[j].kind != EntityKind::Per
                 && (igo || c.roles().any(|r| matches!(r, "PTY" | "REB" | "INS" | "OPP") || is_state_role(r)));
             ok.then(|| c.clone())
@@ -251,8 +253,7 @@ impl<'a> Resolver<'a> {
     /// Victoria, Australia"), which names a place even in a sports report;
     /// a list of countries ("Sweden, Belgium") is of teams.
     fn in_place_chain(&self, text: &str, prev: &Entity, e: &Entity, prev_key: &str, day: Option<&str>) -> bool {
-        prev.kind == EntityKind::Loc
-            && text[prev.span.end..e.span.start].trim() == ","
+        place_then_comma(text, prev, e)
             && self.entry(prev_key, prev.kind, day).is_none_or(|p| !matches!(p.kind, NameKind::Country | NameKind::Demonym))
     }
 
@@ -263,11 +264,7 @@ impl<'a> Resolver<'a> {
     fn place_then_region(&self, text: &str, entities: &[Entity], names: &[String], row: &mut [Option<ActorCode>], day: Option<&str>) {
         for i in (0..entities.len().saturating_sub(1)).rev() {
             let (e, next) = (&entities[i], &entities[i + 1]);
-            if row[i].is_some()
-                || e.kind != EntityKind::Loc
-                || next.kind != EntityKind::Loc
-                || text[e.span.end..next.span.start].trim() != ","
-            {
+            if row[i].is_some() || next.kind != EntityKind::Loc || !place_then_comma(text, e, next) {
                 continue;
             }
             // A country the sports rule left empty stays empty.
@@ -584,6 +581,11 @@ impl<'a> Resolver<'a> {
     fn role_inside(&self, words: &[&str]) -> Option<&ActorCode> {
         (1..=self.dict.agent_words().min(words.len())).rev().find_map(|n| words.windows(n).find_map(|w| self.dict.agent(&w.join(" "))))
     }
+}
+
+/// Whether `a` is a place and only a comma stands between it and `b`.
+fn place_then_comma(text: &str, a: &Entity, b: &Entity) -> bool {
+    a.kind == EntityKind::Loc && text[a.span.end..b.span.start].trim() == ","
 }
 
 /// The sentence's text before and after an entity of it.
