@@ -46,9 +46,11 @@ if [ "${1:-}" = "--test" ]; then
     if [ -f training/data/realnews/realnews_test.jsonl ]; then run realnews-test training/data/realnews/realnews_test.jsonl; fi
 fi
 # Actor codes, event roles and dyads (GUM Wikinews and ConfliBERT mentions; the PLOVER records).
-# The ConfliBERT sentences (training/stance/realnews.py extract) and gold (training/data/actors_gold/) are kept out of git.
+# The ConfliBERT sentences (training/stance/realnews.py extract), the 2019-2020 Wikinews articles
+# (training/actors/wikinews_va.py extract) and their gold (training/data/actors_gold/) are kept out of git.
 if $plover; then
-    cb=""
-    if [ ! -f training/data/realnews/items_cb_train.tsv ] || [ ! -d training/data/actors_gold ]; then cb="--no-conflibert"; fi
-    python3 training/actors/eval_actors.py --binary "$bin" --out "$out" $cb
+    private=""
+    if [ ! -f training/data/realnews/items_cb_train.tsv ] || [ ! -f training/data/wikinews_va/docs.jsonl ] \
+        || [ ! -f training/data/actors_gold/gold_wikinews_va.jsonl ] || [ ! -d training/data/actors_gold ]; then private="--no-private"; fi
+    python3 training/actors/eval_actors.py --binary "$bin" --out "$out" $private
 fi

@@ -785,6 +785,13 @@ AGENTS = [
     ("sheriff's office", "COP"), ("sheriff's department", "COP"),
     ("police department", "COP"), ("congressman", "LEG"),
     ("congresswoman", "LEG"),
+    # Monarchs and chancellors are stoplisted as bare Phoenix words
+    # (universities have chancellors, "King" is a surname), but after a
+    # state they are its government: "German Chancellor", "Saudi King",
+    # "Jordan's King Abdullah".  PUBLIC_OFFICES in resolve.rs leaves them
+    # out, so they never code a bare name by themselves.
+    ("chancellor", "GOV"), ("king", "GOV"), ("queen", "GOV"),
+    ("emir", "GOV"), ("sultan", "GOV"), ("crown prince", "GOV"),
 ]
 # Agent words from Phoenix that are dropped as ambiguous in English news
 # (upper case, Phoenix spelling, underscores as spaces).

@@ -236,6 +236,18 @@ impl Dictionary {
         rows.iter().all(|e| &e.code == first).then_some(first)
     }
 
+    /// The state alone, for a group or organisation whose periods give one
+    /// state different roles ("Taliban": rebels, then the government), in
+    /// a text without a date: which role held is not known, whose it is
+    /// is.
+    pub fn state_of_changing_roles(&self, folded: &str) -> Option<ActorCode> {
+        let rows = self.names.get(folded)?;
+        let first = rows.first()?;
+        let changes = rows.iter().any(|e| e.code != first.code);
+        let one_state = rows.iter().all(|e| e.code.primary() == first.code.primary() && matches!(e.kind, NameKind::Group | NameKind::Org));
+        (changes && one_state).then(|| first.code.without_roles())
+    }
+
     /// The role code of a folded role phrase ("foreign minister" → `GOV`).
     pub fn agent(&self, folded: &str) -> Option<&ActorCode> {
         self.agents.get(folded)

@@ -21,8 +21,13 @@ tables) over
   blind the same way): held out for the second round, development since;
 - training/data/actors_gold/gold_conflibert_3.jsonl (320 more): held out for the
   third round, development since;
-- training/data/actors_gold/gold_conflibert_4.jsonl (320 more): the held-out set,
-  whose errors nobody looks at;
+- training/data/actors_gold/gold_conflibert_4.jsonl (320 more): held out for the
+  fourth round, development since;
+- training/data/actors_gold/gold_wikinews_va.jsonl (32 Wikinews articles of
+  2019-2020 that GUM does not have, 1,151 mentions, coded blind the same way;
+  kept out of git with its texts, made by training/actors/wikinews_va.py from
+  the fetched vanatteveldt/wikinews): the held-out set, whose errors nobody
+  looks at;
 - the shared PLOVER records (../shared/data/plover_gsr, real news-style
   sentences with source and target actors and their country codes): actor
   accuracy on the marked actors, source/target role accuracy, and
@@ -32,8 +37,8 @@ tables) over
   training (sha1(id) % 100 < 30, as training/stance/split.py).
 
 Writes reports/actors-wikinews/, reports/actors-interviews/, reports/actors-conflibert/,
-reports/actors-conflibert-2/, reports/actors-conflibert-3/, reports/actors-conflibert-4/ and
-reports/actors-plover/ (metrics.json, report.md, errors.tsv) and
+reports/actors-conflibert-2/, reports/actors-conflibert-3/, reports/actors-conflibert-4/,
+reports/actors-wikinews-2019/ and reports/actors-plover/ (metrics.json, report.md, errors.tsv) and
 prints the headline numbers.
 """
 import argparse
@@ -140,7 +145,7 @@ def conflibert_docs(gold):
     label line names its sentence by the id the stance files give it."""
     if not os.path.exists(os.path.join(ROOT, gold)):
         sys.exit(f"{gold} is missing: the ConfliBERT gold is kept out of git (datasets/actors/GOLD.md); "
-                 "pass --no-conflibert without it")
+                 "pass --no-private without it")
     texts = {}
     for name in ("items_cb_train.tsv", "items_cb_test.tsv"):
         path = os.path.join(ROOT, "training/data/realnews", name)
@@ -160,6 +165,25 @@ def conflibert_docs(gold):
         d["text"] = text
         for m in d["mentions"]:
             if text[m["start"]:m["end"]] != m["text"]:
+                sys.exit(f"{gold}: {d['id']}: mention {m['text']!r} is not at {m['start']}..{m['end']}")
+    return docs
+
+
+def private_wikinews_docs(gold):
+    """The 2019-2020 Wikinews gold, whose texts are checked against the
+    articles that training/actors/wikinews_va.py extracted."""
+    docs_path = os.path.join(ROOT, "training/data/wikinews_va/docs.jsonl")
+    for path in (os.path.join(ROOT, gold), docs_path):
+        if not os.path.exists(path):
+            sys.exit(f"{path} is missing: the 2019-2020 Wikinews set is kept out of git (training/actors/wikinews_va.py); "
+                     "pass --no-private without it")
+    texts = {d["id"]: d["text"] for d in gold_docs(docs_path)}
+    docs = gold_docs(gold)
+    for d in docs:
+        if texts.get(d["id"]) != d["text"]:
+            sys.exit(f"{gold}: {d['id']}: text differs from {docs_path}")
+        for m in d["mentions"]:
+            if d["text"][m["start"]:m["end"]] != m["text"]:
                 sys.exit(f"{gold}: {d['id']}: mention {m['text']!r} is not at {m['start']}..{m['end']}")
     return docs
 
@@ -360,8 +384,14 @@ CONFLIBERT_SETS = [
         ("actors-conflibert", "gold_conflibert.jsonl", "first", "development"),
         ("actors-conflibert-2", "gold_conflibert_2.jsonl", "second", "development"),
         ("actors-conflibert-3", "gold_conflibert_3.jsonl", "third", "development"),
-        ("actors-conflibert-4", "gold_conflibert_4.jsonl", "fourth", "held out"),
+        ("actors-conflibert-4", "gold_conflibert_4.jsonl", "fourth", "development"),
     ]
+]
+# Kept out of git like the ConfliBERT sets: training/actors/wikinews_va.py
+# makes them from the fetched vanatteveldt/wikinews.
+PRIVATE_WIKINEWS_SETS = [
+    ("actors-wikinews-2019", "training/data/actors_gold/gold_wikinews_va.jsonl", "Wikinews articles 2019-2020 (held out)",
+     "Actor codes on Wikinews articles of 2019-2020, held out"),
 ]
 
 
@@ -369,18 +399,22 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--binary", default=os.path.join(ROOT, "target/release/detente"))
     ap.add_argument("--out", default=os.path.join(ROOT, "reports"))
-    ap.add_argument("--no-conflibert", action="store_true",
-                    help="leave out the ConfliBERT sets (they and their sentences are kept out of git)")
+    ap.add_argument("--no-private", "--no-conflibert", dest="no_private", action="store_true",
+                    help="leave out the sets kept out of git (the ConfliBERT sentences and the 2019-2020 Wikinews articles, "
+                         "and their labels)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as work:
         sets = []
         for report, gold, name, title in WIKINEWS_SETS:
             sets.append((name, eval_mentions(args.binary, work, os.path.join(args.out, report), gold_docs(gold), f"{title} ({gold})")))
-        if args.no_conflibert:
-            print("ConfliBERT sets left out (--no-conflibert): reports/actors-conflibert*/ not written", file=sys.stderr)
+        if args.no_private:
+            print("sets kept out of git left out (--no-private): reports/actors-conflibert*/ and reports/actors-wikinews-2019/ not written",
+                  file=sys.stderr)
         else:
             for report, gold, name, title in CONFLIBERT_SETS:
                 sets.append((name, eval_mentions(args.binary, work, os.path.join(args.out, report), conflibert_docs(gold), f"{title} ({gold})")))
+            for report, gold, name, title in PRIVATE_WIKINEWS_SETS:
+                sets.append((name, eval_mentions(args.binary, work, os.path.join(args.out, report), private_wikinews_docs(gold), f"{title} ({gold})")))
         p = eval_plover(args.binary, work, os.path.join(args.out, "actors-plover"))
     for name, m in sets:
         print(f"{name}: actor accuracy {m['actor_accuracy']} (95% CI {m['actor_accuracy_ci95']}) on {m['mentions_found']} of {m['mentions']} mentions "
