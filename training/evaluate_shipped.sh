@@ -50,7 +50,7 @@ fi
 # (training/actors/wikinews_va.py extract) and their gold (training/data/actors_gold/) are kept out of git.
 if $plover; then
     private=""
-    if [ ! -f training/data/realnews/items_cb_train.tsv ] || [ ! -f training/data/wikinews_va/docs.jsonl ] \
-        || [ ! -f training/data/actors_gold/gold_wikinews_va.jsonl ] || [ ! -d training/data/actors_gold ]; then private="--no-private"; fi
+    if [ ! -f training/data/realnews/items_cb_train.tsv ] || [ ! -f training/data/wikinews_va/docs_2.jsonl ] \
+        || [ ! -f training/data/actors_gold/gold_wikinews_va_2.jsonl ] || [ ! -d training/data/actors_gold ]; then private="--no-private"; fi
     python3 training/actors/eval_actors.py --binary "$bin" --out "$out" $private
 fi

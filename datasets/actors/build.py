@@ -74,7 +74,7 @@ def fold(s):
     s = unicodedata.normalize("NFKD", s.replace("\u00b4", "'"))
     s = "".join(c for c in s if not unicodedata.combining(c))
     # The apostrophes the Rust fold reads as "'" (src/actors/dictionary.rs).
-    for q in ("\u2019", "\u2018", "`", "\u02bc", "\u2032"):
+    for q in ("\u2019", "\u2018", "`", "\u02bc", "\u02bb", "\u2032"):
         s = s.replace(q, "'")
     return s
 
@@ -697,6 +697,13 @@ GROUPS = [
     ("Kachin Independence Organization", "MMRREB"), ("Kachin Independence Organisation", "MMRREB"),
     ("Kachin Independence Army", "MMRREB"), ("Karen National Union", "MMRREB"),
     ("Hezb-e-Islami", "AFGREB"), ("Hezb-i-Islami", "AFGREB"),
+    # Spellings the sources lack (Wikinews 2019-2020 development set).
+    ("Kataeb Hezbollah", "IRQREB"), ("PMF", "IRQMIL"), ("Popular Mobilisation Forces", "IRQMIL"),
+    ("Popular Mobilization Units", "IRQMIL"), ("Hashd al-Shaabi", "IRQMIL"),
+    ("Islamic State of Iraq and Syria", "IMGISI"), ("Islamic State of Iraq and the Levant", "IMGISI"),
+    ("Islamic State in Iraq and Syria", "IMGISI"), ("Islamic State of Iraq and al-Sham", "IMGISI"),
+    ("Islamic Revolutionary Guard Corps-Quds Force", "IRNMIL"), ("IRGC-Quds Force", "IRNMIL"),
+    ("IRGC Quds Force", "IRNMIL"), ("Jamaah Ansharut Daulah", "IDNREB"), ("Jemaah Islamiyah", "IDNREB"),
 ]
 # Groups whose status changed: dated rows (valid_from/valid_until inclusive).
 GROUPS_DATED = [
@@ -792,6 +799,8 @@ AGENTS = [
     # out, so they never code a bare name by themselves.
     ("chancellor", "GOV"), ("king", "GOV"), ("queen", "GOV"),
     ("emir", "GOV"), ("sultan", "GOV"), ("crown prince", "GOV"),
+    # Not a general: the head of state's representative (Canada, Australia).
+    ("governor general", "GOV"), ("governor-general", "GOV"),
 ]
 # Agent words from Phoenix that are dropped as ambiguous in English news
 # (upper case, Phoenix spelling, underscores as spaces).

@@ -19,7 +19,7 @@ use crate::core::{parse_day, ActorCode};
 
 /// The tables shipped with detente, in the order they are loaded (a later
 /// table's name replaces an earlier one's).
-const BUILT_IN: [(&str, &str); 8] = [
+const BUILT_IN: [(&str, &str); 9] = [
     ("datasets/actors/places.tsv", include_str!("../../datasets/actors/places.tsv")),
     ("datasets/actors/organisations.tsv", include_str!("../../datasets/actors/organisations.tsv")),
     ("datasets/actors/institutions.tsv", include_str!("../../datasets/actors/institutions.tsv")),
@@ -27,13 +27,14 @@ const BUILT_IN: [(&str, &str); 8] = [
     ("datasets/actors/parties.tsv", include_str!("../../datasets/actors/parties.tsv")),
     ("datasets/actors/agents.tsv", include_str!("../../datasets/actors/agents.tsv")),
     ("datasets/actors/office_holders_history.tsv", include_str!("../../datasets/actors/office_holders_history.tsv")),
+    ("datasets/actors/politicians.tsv", include_str!("../../datasets/actors/politicians.tsv")),
     ("datasets/actors/office_holders.tsv", include_str!("../../datasets/actors/office_holders.tsv")),
 ];
 
-/// Tables whose rows add periods to the names of the table before them
-/// instead of replacing them: the present office holders continue their
-/// own history.
-const CONTINUES_PREVIOUS: [&str; 1] = ["datasets/actors/office_holders.tsv"];
+/// Tables whose rows add periods to the names of the tables before them
+/// instead of replacing them: legislators, regional heads and candidates,
+/// and the present office holders, continue the history of the same people.
+const CONTINUES_PREVIOUS: [&str; 2] = ["datasets/actors/politicians.tsv", "datasets/actors/office_holders.tsv"];
 
 /// What a dictionary name is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -228,12 +229,20 @@ impl Dictionary {
     }
 
     /// The one code a name had in every period of the tables, for a title
-    /// in an undated text ("President Mubarak"): `None` when the periods
-    /// disagree ("Obama": senator, then president).
-    pub fn only_code(&self, folded: &str) -> Option<&ActorCode> {
+    /// in an undated text ("President Mubarak"), or else the one code of the
+    /// title's role (`GOV` for "President Obama", who was a senator
+    /// before): `None` when the periods disagree.
+    pub fn only_code(&self, folded: &str, role: Option<&ActorCode>) -> Option<&ActorCode> {
         let rows = self.names.get(folded)?;
         let first = &rows.first()?.code;
-        rows.iter().all(|e| &e.code == first).then_some(first)
+        if rows.iter().all(|e| &e.code == first) {
+            return Some(first);
+        }
+        // Else the one code of the title's role, if the periods agree on it.
+        let role = role?.as_str().get(..3)?;
+        let mut of_role = rows.iter().map(|e| &e.code).filter(|c| c.has_role(role));
+        let first = of_role.next()?;
+        of_role.all(|c| c == first).then_some(first)
     }
 
     /// The state alone, for a group or organisation whose periods give one
@@ -269,7 +278,7 @@ pub fn fold(s: &str) -> String {
         match c {
             '\u{0300}'..='\u{036f}' | '\u{1ab0}'..='\u{1aff}' | '\u{1dc0}'..='\u{1dff}' | '\u{20d0}'..='\u{20ff}' | '\u{fe20}'..='\u{fe2f}' => {}
             '.' => {}
-            '’' | '‘' | '`' | 'ʼ' | '′' => out.push('\''),
+            '’' | '‘' | '`' | 'ʼ' | 'ʻ' | '′' => out.push('\''),
             '-' | '‐' | '‑' | '‒' | '–' | '—' | '_' => out.push(' '),
             'ı' => out.push('i'),
             'ø' | 'Ø' => out.push('o'),
@@ -389,13 +398,16 @@ mod tests {
         let d = Dictionary::built_in();
         let cases = [
             ("Joe Biden", "2015-06-01", Some("USAGOV")),
-            ("Joe Biden", "2019-06-01", None),
+            ("Joe Biden", "2018-06-01", None),
+            // A candidate without office (politicians.tsv).
+            ("Joe Biden", "2019-06-01", Some("USAPTY")),
             ("Joe Biden", "2023-06-01", Some("USAGOV")),
             ("Keir Starmer", "2022-06-01", Some("GBROPP")),
             ("Keir Starmer", "2025-06-01", Some("GBRGOV")),
             ("Starmer", "2025-06-01", Some("GBRGOV")),
             ("Rishi Sunak", "2023-02-23", Some("GBRGOV")),
-            ("Rishi Sunak", "2026-01-01", None),
+            ("Rishi Sunak", "2026-01-01", Some("GBRLEG")),
+            ("Rishi Sunak", "2014-06-01", None),
         ];
         for (name, day, code) in cases {
             assert_eq!(d.lookup(&fold(name), Some(day)).map(|e| e.code.as_str()), code, "{name} on {day}");

@@ -107,27 +107,23 @@ impl<'a> Resolver<'a> {
                 // one of its countries.
                 let us = (named.contains("USA") || both_us_parties) && US_PARTY_WORDS.contains(&key.as_str());
                 *code = home.clone().or_else(|| us.then(|| ActorCode::parse("USA").expect("a code"))).map(|h| h.with_role(&party));
+            } else if code.is_none() && key == "house" && home.as_ref().map_or(named.contains("USA"), |h| h.primary() == "USA") {
+                // "the House" of a US story is the House of Representatives.
+                *code = ActorCode::parse("USALEG");
             } else if code.is_none() && e.kind == EntityKind::Org {
                 // "the Legislative Council", "the Supreme Court": a state
                 // institution named without its state is the document's,
                 // or, in a document with no home, that of the one state its
                 // sentence names ("Mali's opposition ... the Constitutional
                 // Court").
-                // "Irving Police Department", a body of a place the
-                // tables lack, likewise ends in its role; a last word alone
-                // of GOV ("Student Government", "Trump Administration")
-                // ends too many names that are not the state's.
-                let words: Vec<&str> = key.split(' ').collect();
-                let role = (1..=self.dict.agent_words().min(words.len()))
-                    .rev()
-                    .find_map(|n| {
-                        self.dict.agent(&words[words.len() - n..].join(" ")).filter(|r| n > 1 || n == words.len() || r.as_str() != "GOV")
-                    })
-                    .filter(|r| is_state_part(r));
-                *code = home.as_ref().or(sole_state[sentence].as_ref()).zip(role).map(|(h, role)| h.with_role(role));
+                *code = self.state_part_named(key).and_then(|role| Some(home.as_ref().or(sole_state[sentence].as_ref())?.with_role(role)));
             } else if let (Some(c), Some(h)) = (code.as_ref(), home.as_ref()) {
                 if c.has_role("PTY") && c.primary() != h.primary() && !named.contains(c.primary()) {
                     *code = Some(h.with_role(&party));
+                } else if c.primary() != h.primary() && SHARED_BODY_NAMES.contains(&key.as_str()) {
+                    // "the House of Commons" of a Canadian story is Canada's.
+                    let role = c.roles().next().and_then(ActorCode::parse);
+                    *code = role.map(|role| h.with_role(&role));
                 }
             }
         }
@@ -241,7 +237,14 @@ impl<'a> Resolver<'a> {
             let title_after = after.split_whitespace().next().map(|w| w.trim_end_matches([',', '.', ';', ':']));
             let titled = if rest.is_empty() { title_after.is_some_and(|w| self.is_title(w)) } else { self.is_title(rest) };
             if titled && !rest.contains(',') {
-                return body(i + 1);
+                // "Qasem Soleimani, head of Iran's Quds Force": the body
+                // after its state's possessive.
+                let owned_body = || {
+                    let next = entities.get(i + 2).filter(|e| e.kind != EntityKind::Per)?;
+                    let between = &text[entities[i + 1].span.end..next.span.start];
+                    ["'s ", "’s "].contains(&between).then(|| body(i + 2)).flatten()
+                };
+                return body(i + 1).or_else(owned_body);
             }
         }
         None
@@ -269,6 +272,23 @@ impl<'a> Resolver<'a> {
     /// Whether `e` continues a chain of places after `prev` ("Preston,
     /// Victoria, Australia"), which names a place even in a sports report;
     /// a list of countries ("Sweden, Belgium") is of teams.
+    /// The part of a state an organisation's name says it is: the whole
+    /// name ("Supreme Court"), or the role its head ends in ("Irving Police
+    /// Department"; the head of "National Conference of State Legislatures"
+    /// is "National Conference"). A last word alone of GOV ("Student
+    /// Government", "Trump Administration") ends too many names that are
+    /// not the state's.
+    fn state_part_named(&self, folded: &str) -> Option<&ActorCode> {
+        let head = folded.split_once(" of ").map_or(folded, |(h, _)| h);
+        let words: Vec<&str> = head.split(' ').collect();
+        let suffix = || {
+            (1..=self.dict.agent_words().min(words.len())).rev().find_map(|n| {
+                self.dict.agent(&words[words.len() - n..].join(" ")).filter(|r| n > 1 || n == words.len() || r.as_str() != "GOV")
+            })
+        };
+        self.dict.agent(folded).or_else(suffix).filter(|r| is_state_part(r))
+    }
+
     fn in_place_chain(&self, text: &str, prev: &Entity, e: &Entity, prev_key: &str, day: Option<&str>) -> bool {
         place_then_comma(text, prev, e)
             && self.entry(prev_key, prev.kind, day).is_none_or(|p| !matches!(p.kind, NameKind::Country | NameKind::Demonym))
@@ -402,21 +422,21 @@ impl<'a> Resolver<'a> {
             // the rest is the name.
             let raw: Vec<&str> = name.split_whitespace().collect();
             for k in (1..=self.dict.agent_words().min(raw.len().saturating_sub(1))).rev() {
-                if self.dict.agent(&fold(&raw[..k].join(" "))).is_some() {
+                if let Some(role) = self.dict.agent(&fold(&raw[..k].join(" "))) {
                     let rest = fold(&raw[k..].join(" "));
                     if let Some(entry) = self.entry(&rest, e.kind, day) {
                         return Some(entry.code.clone());
                     }
-                    if let Some(code) = self.undated_office(&rest, before, after, day, false) {
+                    if let Some(code) = self.undated_office(&rest, before, after, day, Some(Some(role))) {
                         return Some(code);
                     }
                     return self.titled(&format!("{before} {}", raw[..k].join(" ")), after, day);
                 }
             }
-            return self.undated_office(folded, before, after, day, true).or_else(|| self.titled(before, after, day));
+            return self.undated_office(folded, before, after, day, None).or_else(|| self.titled(before, after, day));
         }
         // "President Bouteflika's government", tagged as a place.
-        self.undated_office(folded, before, after, day, true)
+        self.undated_office(folded, before, after, day, None)
             .or_else(|| self.state_and_role_inside(folded, day))
             .or_else(|| self.cut_short(folded, after, day))
     }
@@ -437,22 +457,36 @@ impl<'a> Resolver<'a> {
     }
 
     /// A titled name in a text without a date ("President Mubarak said",
-    /// "Kofi Annan, UN secretary-general,") that held one office in every
-    /// period the tables know: that office. With a date the tables answer
-    /// for the day, and "former" blocks it.
-    fn undated_office(&self, folded: &str, before: &str, after: &str, day: Option<&str>, need_title: bool) -> Option<ActorCode> {
+    /// "Kofi Annan, UN secretary-general,"): the one office the tables know
+    /// for the name, or the one of the title's role ("Prime Minister
+    /// Theresa May" was an MP before and after). `inner` is a title inside
+    /// the entity (`Some(None)`: a title of no known role); without one the
+    /// title is looked for before the name and in its apposition. With a
+    /// date the tables answer for the day, and "former" blocks it.
+    fn undated_office(
+        &self,
+        folded: &str,
+        before: &str,
+        after: &str,
+        day: Option<&str>,
+        inner: Option<Option<&ActorCode>>,
+    ) -> Option<ActorCode> {
         let before: Vec<&str> = before.split_whitespace().collect();
         if day.is_some() || is_former(&before, after) {
             return None;
         }
-        let code = self.dict.only_code(folded)?;
-        let title_before = (1..=self.dict.agent_words().min(before.len()))
-            .any(|n| self.dict.agent(&fold(&before[before.len() - n..].join(" "))).is_some());
-        let title_after = || {
-            let Some((words, true)) = apposition(after) else { return false };
-            (1..=words.len()).any(|n| self.is_title(&words[words.len() - n..].join(" ")))
+        let role_before = || {
+            let n = (1..=self.dict.agent_words().min(before.len()))
+                .find(|n| self.dict.agent(&fold(&before[before.len() - n..].join(" "))).is_some())?;
+            Some(self.dict.agent(&fold(&before[before.len() - n..].join(" "))))
         };
-        (!need_title || title_before || title_after()).then(|| code.clone())
+        let role_after = || {
+            let Some((words, true)) = apposition(after) else { return None };
+            let titled = (1..=words.len()).any(|n| self.is_title(&words[words.len() - n..].join(" ")));
+            titled.then(|| (1..=words.len()).rev().find_map(|n| self.dict.agent(&fold(&words[words.len() - n..].join(" ")))))
+        };
+        let role = inner.or_else(role_before).or_else(role_after)?;
+        self.dict.only_code(folded, role).cloned()
     }
 
     /// "State of Texas" is Texas. ("pro-Iranian" is not Iran: a stance
@@ -501,8 +535,16 @@ impl<'a> Resolver<'a> {
         // Without a closing comma the apposition runs into the clause
         // ("Fidan, the Turkish foreign minister said"): the shortest
         // STATE TITLE from its start is it.
-        let (words, _) = apposition(after)?;
-        (2..=words.len()).find_map(|n| self.state_then_title(&words[..n], day, false))
+        let (words, closed) = apposition(after)?;
+        (2..=words.len())
+            .find_map(|n| self.state_then_title(&words[..n], day, false))
+            // "Youssef Chahed, the Prime Minister of Tunisia,"; not "X,
+            // Libertarian Party nominee for Governor of Virginia".
+            .or_else(|| {
+                let of = words.iter().position(|w| *w == "of")?;
+                let titled = words[..of].iter().all(|w| matches!(*w, "the" | "a") || w.starts_with(char::is_uppercase));
+                (closed && titled).then(|| self.title_of_place(&words, day)).flatten()
+            })
     }
 
     /// `[the] STATE['s] TITLE` at the end of `words` (before a name) or as
@@ -511,27 +553,50 @@ impl<'a> Resolver<'a> {
         let max_title = self.dict.agent_words().min(words.len());
         for t in (1..=max_title).rev() {
             let (head, title) = words.split_at(words.len() - t);
-            let Some(role) = self.dict.agent(&fold(&title.join(" "))) else { continue };
-            for c in (1..=3.min(head.len())).rev() {
-                let state_words = &head[head.len() - c..];
-                let rest = &head[..head.len() - c];
-                // In an apposition the state and title are all there is.
-                if !(at_end || rest.is_empty() || (rest.len() == 1 && rest[0].eq_ignore_ascii_case("the"))) {
-                    continue;
-                }
-                if let Some(code) = self.state(state_words, day) {
-                    return Some(code.with_role(role));
+            let folded_title = fold(&title.join(" "));
+            let Some(role) = self.dict.agent(&folded_title) else { continue };
+            // "Indonesia's security minister", "U.S. District Judge": up to
+            // two lower-case words, or one capitalised, between a state and
+            // an office only a state has.
+            let public = t > 1 || PUBLIC_OFFICES.contains(&folded_title.as_str());
+            let lower = head.iter().rev().take_while(|w| w.chars().all(|c| c.is_ascii_lowercase()) && !matches!(**w, "the" | "of" | "and"));
+            let capitalised = head.last().is_some_and(|w| w.starts_with(char::is_uppercase) && w.chars().all(char::is_alphabetic));
+            let skips = if public { lower.count().min(2).max(usize::from(capitalised)) } else { 0 };
+            for skip in 0..=skips {
+                let head = &head[..head.len() - skip];
+                for c in (1..=3.min(head.len())).rev() {
+                    let state_words = &head[head.len() - c..];
+                    let rest = &head[..head.len() - c];
+                    // In an apposition the state and title are all there is.
+                    if !(at_end || rest.is_empty() || (rest.len() == 1 && rest[0].eq_ignore_ascii_case("the"))) {
+                        continue;
+                    }
+                    if let Some(code) = self.state(state_words, day) {
+                        return Some(code.with_role(role));
+                    }
+                    // "El Paso mayor", "Seoul city Mayor": a city's or
+                    // region's own office is its country's.
+                    if let Some(place) = self.place(state_words, day).filter(|_| public && is_state_part(role)) {
+                        return Some(place.without_roles().with_role(role));
+                    }
                 }
             }
         }
         None
     }
 
+    /// A city, capital or region named by one to three words.
+    fn place(&self, words: &[&str], day: Option<&str>) -> Option<&ActorCode> {
+        let folded = fold(&words.join(" "));
+        self.dict.lookup(&folded, day).filter(|e| matches!(e.kind, NameKind::City | NameKind::Capital | NameKind::Region)).map(|e| &e.code)
+    }
+
     /// `TITLE of [the] PLACE [region]` at the end of `words`: "Governor of
     /// Washington", "the president of the Lombardy region".
     fn title_of_place(&self, words: &[&str], day: Option<&str>) -> Option<ActorCode> {
         let of = words.iter().rposition(|w| *w == "of")?;
-        let role = self.office(&words[of.saturating_sub(1)..of])?;
+        // The longest title: "Governor General of Canada" is no general.
+        let role = (1..=3.min(of)).rev().find_map(|n| self.office(&words[of - n..of]))?;
         let mut place: Vec<&str> = words[of + 1..].to_vec();
         if place.first().is_some_and(|w| w.eq_ignore_ascii_case("the")) {
             place.remove(0);
@@ -662,13 +727,18 @@ fn compound_head(name: &str) -> Option<&str> {
 /// "former Pennsylvania Senator Rick Santorum", "Olmert, the former prime
 /// minister," (GUIDELINES: the office held at the article's date).
 fn is_former(before: &[&str], after: &str) -> bool {
+    let clean = |w: &str| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-').to_lowercase();
     let old = |w: &&str| {
-        let w = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-').to_lowercase();
-        w == "former" || w.starts_with("then-") || w.starts_with("ex-") || w == "ex"
+        let w = clean(w);
+        w == "former" || w == "retired" || w.starts_with("then-") || w.starts_with("ex-") || w == "ex"
     };
+    // "the late President X" is dead.
+    let late = |words: &[&str]| words.windows(2).any(|p| clean(p[0]) == "the" && clean(p[1]) == "late");
     // The title before a name runs back to the last punctuation, five words at most.
-    let title = before.iter().rev().take_while(|w| !w.ends_with([',', ';', ':', '.'])).take(5);
-    title.clone().any(old) || apposition(after).is_some_and(|(words, _)| words.iter().take(3).any(old))
+    let ends_phrase = |w: &&str| w.trim_end_matches(['"', '”', '\'', '’', ')']).ends_with([',', ';', ':', '.']);
+    let mut title: Vec<&str> = before.iter().rev().take_while(|w| !ends_phrase(w)).take(5).copied().collect();
+    title.reverse();
+    title.iter().any(old) || late(&title) || apposition(after).is_some_and(|(words, _)| words.iter().take(3).any(old) || late(&words))
 }
 
 /// The words of an apposition (", WORDS[,.;:]") at the start of `after`, up
@@ -681,6 +751,10 @@ fn apposition(after: &str) -> Option<(Vec<&str>, bool)> {
     let cleaned = words[..end.unwrap_or(words.len())].iter().map(|w| w.trim_end_matches([',', '.', ';', ':'])).collect();
     Some((cleaned, end.is_some()))
 }
+
+/// Bodies that many states have under one name, which the tables give to
+/// one of them ("House of Commons" is GBRLEG there).
+const SHARED_BODY_NAMES: [&str; 4] = ["house of commons", "senate", "legislative assembly", "national assembly"];
 
 /// One-word titles that only a state's office holders have.
 #[rustfmt::skip]
@@ -794,18 +868,18 @@ fn fold_words(text: &str) -> String {
 }
 
 /// The two US parties' words, which stand for them in a text about the US.
-const US_PARTY_WORDS: [&str; 4] = ["republican", "republicans", "democrat", "democrats"];
+const US_PARTY_WORDS: [&str; 5] = ["republican", "republicans", "democrat", "democrats", "democratic"];
 
 /// A party named without its country ("Labour", "the Republicans", "Civic
 /// Party"): it belongs to the country the document is about.
 fn is_party_name(folded: &str) -> bool {
     #[rustfmt::skip]
-    const GENERIC: [&str; 26] = [
+    const GENERIC: [&str; 27] = [
         "labour", "labor", "conservative", "conservatives", "tory", "tories", "liberal", "liberals", "liberal democrats", "lib dems",
-        "republican", "republicans", "democrat", "democrats", "new democrat", "new democrats", "green", "greens", "socialist", "socialists",
-        "social democrats", "christian democrats", "communist", "communists", "libertarian", "libertarians",
+        "republican", "republicans", "democrat", "democrats", "democratic", "new democrat", "new democrats", "green", "greens", "socialist",
+        "socialists", "social democrats", "christian democrats", "communist", "communists", "libertarian", "libertarians",
     ];
-    GENERIC.contains(&folded) || (folded.ends_with(" party") && folded.len() > " party".len())
+    GENERIC.contains(&folded) || [" party", " parties"].iter().any(|s| folded.ends_with(s) && folded.len() > s.len())
 }
 
 /// The country most of a document's coded mentions belong to, when one
@@ -938,7 +1012,23 @@ mod tests {
         press secretary\tGOV\tagent\n\
         White House\tUSAGOV\torg\n\
         Taliban\tAFGREB\tgroup\t\t2021-08-15\n\
-        Taliban\tAFGGOV\tgroup\t2021-08-15\t\n";
+        Taliban\tAFGGOV\tgroup\t2021-08-15\t\n\
+        Quds Force\tIRNMIL\torg\n\
+        Canada\tCAN\tcountry\n\
+        Tunisia\tTUN\tcountry\n\
+        Indonesia\tIDN\tcountry\n\
+        El Paso\tUSA\tcity\n\
+        House of Commons\tGBRLEG\torg\n\
+        house of commons\tLEG\tagent\n\
+        prime minister\tGOV\tagent\n\
+        general\tMIL\tagent\n\
+        governor general\tGOV\tagent\n\
+        mayor\tGOV\tagent\n\
+        judge\tJUD\tagent\n\
+        legislatures\tLEG\tagent\n\
+        Theresa May\tGBRLEG\tperson\t2010-05-06\t2016-07-13\n\
+        Theresa May\tGBRGOV\tperson\t2016-07-13\t2019-07-24\n\
+        Theresa May\tGBRLEG\tperson\t2019-07-24\t2024-07-04\n";
 
     /// Annotates `text` with an entity at every `[...]` (PER when the
     /// bracket starts with `@`, ORG with `#`, LOC otherwise), one sentence
@@ -1180,6 +1270,40 @@ mod tests {
             ("The [#Taliban] attacked.", None, &["AFG"]),
             ("The [#Taliban] attacked.", Some("2019-05-01"), &["AFGREB"]),
             ("The [#Taliban] ruled.", Some("2022-05-01"), &["AFGGOV"]),
+        ];
+        for (marked, day, want) in &cases {
+            assert_eq!(codes(marked, *day), *want, "{marked}");
+        }
+    }
+
+    #[test]
+    fn offices_of_places_appositions_and_us_politics() {
+        const US: &str = "[United States] and [United States] agreed.\n";
+        let cases: Vec<(String, Option<&str>, &[&str])> = vec![
+            // A body after its state's possessive, in an apposition.
+            ("[@Qasem Soleimani], head of [Iran]'s [#Quds Force], died.".into(), None, &["IRNMIL", "IRN", "IRNMIL"]),
+            // Retired and dead office holders hold no office.
+            ("[United States] Retired Judge [@Jon Paul] died.".into(), None, &["USA", ""]),
+            ("The late President [@Joe Biden] spoke.".into(), None, &[""]),
+            // TITLE of STATE in a closed apposition; not a nominee's.
+            ("[@Youssef Chahed], the Prime Minister of [Tunisia], signed.".into(), None, &["TUNGOV", "TUN"]),
+            ("[@Julie Payette], the Governor General of [Canada], spoke.".into(), None, &["CANGOV", "CAN"]),
+            ("[@Ali Khan], Civic Party nominee for Governor of [Texas], spoke.".into(), None, &["", "USA"]),
+            // Words between a state and an office only a state has; a
+            // city's own office.
+            ("[Indonesia]'s security minister [@Wiranto] was stabbed.".into(), None, &["IDN", "IDNGOV"]),
+            ("[United States] District Judge [@Jon Paul] ruled.".into(), None, &["USA", "USAJUD"]),
+            ("The [El Paso] mayor [@Dee Margo] spoke.".into(), None, &["USA", "USAGOV"]),
+            // US party words and "the House" in a US story; a shared body
+            // name is the document's; the head of an "of" name.
+            (format!("{US}[#Democratic] voters and the [#House] agreed."), None, &["USA", "USA", "USAPTY", "USALEG"]),
+            ("[#House] voted.".into(), None, &[""]),
+            ("[Canada] and [Canada] voted.\nThe [#House of Commons] met.".into(), None, &["CAN", "CAN", "CANLEG"]),
+            (format!("{US}The [#National Conference of State Legislatures] said."), None, &["USA", "USA", ""]),
+            // Undated, a title picks the office of its role.
+            ("Prime Minister [@Theresa May] spoke.".into(), None, &["GBRGOV"]),
+            ("[@Theresa May] spoke.".into(), None, &[""]),
+            ("[@Theresa May] spoke.".into(), Some("2020-01-01"), &["GBRLEG"]),
         ];
         for (marked, day, want) in &cases {
             assert_eq!(codes(marked, *day), *want, "{marked}");

@@ -26,8 +26,11 @@ tables) over
 - training/data/actors_gold/gold_wikinews_va.jsonl (32 Wikinews articles of
   2019-2020 that GUM does not have, 1,151 mentions, coded blind the same way;
   kept out of git with its texts, made by training/actors/wikinews_va.py from
-  the fetched vanatteveldt/wikinews): the held-out set, whose errors nobody
-  looks at;
+  the fetched vanatteveldt/wikinews): held out for the fifth round,
+  development since;
+- training/data/actors_gold/gold_wikinews_va_2.jsonl (32 more such articles,
+  none of the first set's, 1,254 mentions): the held-out set, whose errors
+  nobody looks at;
 - the shared PLOVER records (../shared/data/plover_gsr, real news-style
   sentences with source and target actors and their country codes): actor
   accuracy on the marked actors, source/target role accuracy, and
@@ -38,7 +41,7 @@ tables) over
 
 Writes reports/actors-wikinews/, reports/actors-interviews/, reports/actors-conflibert/,
 reports/actors-conflibert-2/, reports/actors-conflibert-3/, reports/actors-conflibert-4/,
-reports/actors-wikinews-2019/ and reports/actors-plover/ (metrics.json, report.md, errors.tsv) and
+reports/actors-wikinews-2019/, reports/actors-wikinews-2019-2/ and reports/actors-plover/ (metrics.json, report.md, errors.tsv) and
 prints the headline numbers.
 """
 import argparse
@@ -169,10 +172,10 @@ def conflibert_docs(gold):
     return docs
 
 
-def private_wikinews_docs(gold):
-    """The 2019-2020 Wikinews gold, whose texts are checked against the
+def private_wikinews_docs(gold, articles):
+    """A 2019-2020 Wikinews gold set, whose texts are checked against the
     articles that training/actors/wikinews_va.py extracted."""
-    docs_path = os.path.join(ROOT, "training/data/wikinews_va/docs.jsonl")
+    docs_path = os.path.join(ROOT, articles)
     for path in (os.path.join(ROOT, gold), docs_path):
         if not os.path.exists(path):
             sys.exit(f"{path} is missing: the 2019-2020 Wikinews set is kept out of git (training/actors/wikinews_va.py); "
@@ -390,8 +393,10 @@ CONFLIBERT_SETS = [
 # Kept out of git like the ConfliBERT sets: training/actors/wikinews_va.py
 # makes them from the fetched vanatteveldt/wikinews.
 PRIVATE_WIKINEWS_SETS = [
-    ("actors-wikinews-2019", "training/data/actors_gold/gold_wikinews_va.jsonl", "Wikinews articles 2019-2020 (held out)",
-     "Actor codes on Wikinews articles of 2019-2020, held out"),
+    ("actors-wikinews-2019", "training/data/actors_gold/gold_wikinews_va.jsonl", "training/data/wikinews_va/docs.jsonl",
+     "Wikinews articles 2019-2020, first set (development)", "Actor codes on Wikinews articles of 2019-2020, first set, development"),
+    ("actors-wikinews-2019-2", "training/data/actors_gold/gold_wikinews_va_2.jsonl", "training/data/wikinews_va/docs_2.jsonl",
+     "Wikinews articles 2019-2020, second set (held out)", "Actor codes on Wikinews articles of 2019-2020, second set, held out"),
 ]
 
 
@@ -408,13 +413,14 @@ def main():
         for report, gold, name, title in WIKINEWS_SETS:
             sets.append((name, eval_mentions(args.binary, work, os.path.join(args.out, report), gold_docs(gold), f"{title} ({gold})")))
         if args.no_private:
-            print("sets kept out of git left out (--no-private): reports/actors-conflibert*/ and reports/actors-wikinews-2019/ not written",
+            print("sets kept out of git left out (--no-private): reports/actors-conflibert*/ and reports/actors-wikinews-2019*/ not written",
                   file=sys.stderr)
         else:
             for report, gold, name, title in CONFLIBERT_SETS:
                 sets.append((name, eval_mentions(args.binary, work, os.path.join(args.out, report), conflibert_docs(gold), f"{title} ({gold})")))
-            for report, gold, name, title in PRIVATE_WIKINEWS_SETS:
-                sets.append((name, eval_mentions(args.binary, work, os.path.join(args.out, report), private_wikinews_docs(gold), f"{title} ({gold})")))
+            for report, gold, articles, name, title in PRIVATE_WIKINEWS_SETS:
+                docs = private_wikinews_docs(gold, articles)
+                sets.append((name, eval_mentions(args.binary, work, os.path.join(args.out, report), docs, f"{title} ({gold})")))
         p = eval_plover(args.binary, work, os.path.join(args.out, "actors-plover"))
     for name, m in sets:
         print(f"{name}: actor accuracy {m['actor_accuracy']} (95% CI {m['actor_accuracy_ci95']}) on {m['mentions_found']} of {m['mentions']} mentions "

@@ -2,8 +2,8 @@
 not have, kept out of git like the ConfliBERT sets.
 
   python3 training/actors/wikinews_va.py extract --repo GIT_DIR
-  python3 training/actors/wikinews_va.py merge
-  python3 training/actors/wikinews_va.py agree
+  python3 training/actors/wikinews_va.py merge [--set 2]
+  python3 training/actors/wikinews_va.py agree [--set 2]
 
 The articles come from vanatteveldt/wikinews (data/wikinews_2019.csv and
 data/wikinews_2020.csv: en.wikinews.org articles, CC BY 2.5), brought with
@@ -11,14 +11,16 @@ the search tool's `fetch`; GIT_DIR is the fetched repository's git
 directory. Neither they nor the labels (which quote them) are committed:
 everything is written under the git-ignored training/data/.
 
-extract  picks 32 articles about politics, conflict and the state (fixed
-         seed; no GUM article; no "Wikinews interviews"), the headline as
-         the first line, and writes training/data/wikinews_va/docs.jsonl and
-         the labellers' parts in training/data/actors_wn/ (part1-4, and
-         second1-2: two articles of each part, for a blind second labelling).
+extract  picks two sets of 32 articles about politics, conflict and the
+         state (fixed seeds; no GUM article; no "Wikinews interviews"; the
+         second set none of the first), the headline as the first line, and
+         writes training/data/wikinews_va/docs.jsonl and docs_2.jsonl, and
+         the labellers' parts in training/data/actors_wn/ and actors_wn2/
+         (part1-4, and second1-2: two articles of each part, for a blind
+         second labelling).
 merge    joins the labellers' files (labels_part1-4.jsonl) into
-         training/data/actors_gold/gold_wikinews_va.jsonl, checking every
-         text against docs.jsonl and every offset.
+         training/data/actors_gold/gold_wikinews_va.jsonl (_2 for the second
+         set), checking every text against the articles and every offset.
 agree    the second labelling against the first on the articles both have:
          span F1 (exact start and end) and Cohen's kappa of the primary actor
          (the code's state or organisation, "" for none) on equal spans.
@@ -36,9 +38,13 @@ import sys
 from collections import Counter
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-DOCS = os.path.join(ROOT, "training/data/wikinews_va/docs.jsonl")
-PARTS = os.path.join(ROOT, "training/data/actors_wn")
-GOLD = os.path.join(ROOT, "training/data/actors_gold/gold_wikinews_va.jsonl")
+# Per set: the articles, the labellers' folder and the gold.
+SETS = {
+    1: (os.path.join(ROOT, "training/data/wikinews_va/docs.jsonl"), os.path.join(ROOT, "training/data/actors_wn"),
+        os.path.join(ROOT, "training/data/actors_gold/gold_wikinews_va.jsonl")),
+    2: (os.path.join(ROOT, "training/data/wikinews_va/docs_2.jsonl"), os.path.join(ROOT, "training/data/actors_wn2"),
+        os.path.join(ROOT, "training/data/actors_gold/gold_wikinews_va_2.jsonl")),
+}
 POLITICS = (r"\b(president|minister|government|military|army|troops|sanctions|parliament|election|police|protest\w*|talks|treaty|"
             r"embassy|foreign|rebels?|militants?|attack\w*|war|ceasefire|diplomat\w*|prime|senate|congress|party|court)\b")
 
@@ -55,28 +61,28 @@ def read_jsonl(path):
         return [json.loads(line) for line in f]
 
 
-def extract(repo):
-    rows = []
-    for year in (2019, 2020):
-        out = subprocess.run(["git", f"--git-dir={repo}", "show", f"HEAD:data/wikinews_{year}.csv"], capture_output=True, text=True, check=True)
-        rows += list(csv.DictReader(io.StringIO(out.stdout)))
-    gum = " ".join(d["text"] for d in read_jsonl(os.path.join(ROOT, "datasets/stance/realnews/gum_docs.jsonl")))
+def candidates(rows, gum, exclude, threshold, shortest, longest, seed):
+    """Articles about politics, conflict and the state, in a fixed random
+    order: `threshold` political words per 1,000 characters at least."""
     picked = []
     for r in rows:
         body = re.sub(r"[ \t]+\n", "\n", r["text"]).strip()
         body = re.sub(r"\n{3,}", "\n\n", body)
-        if body[:80] in gum or r["title"].startswith("Wikinews interviews"):
+        if body[:80] in gum or r["title"].startswith("Wikinews interviews") or r["url"] in exclude:
             continue
-        # Political words per 1,000 characters.
         score = len(re.findall(POLITICS, body, re.I)) / max(1, len(body) / 1000)
-        if score >= 5 and 1000 <= len(body) <= 4500:
+        if score >= threshold and shortest <= len(body) <= longest:
             picked.append(dict(title=r["title"], date=r["date"], url=r["url"], text=body))
     picked.sort(key=lambda d: d["url"])
-    random.seed(20261201)
+    random.seed(seed)
     random.shuffle(picked)
+    return picked
+
+
+def write_set(picked, docs_path, parts_dir):
     docs = [dict(id="wnva-" + hashlib.sha1(d["url"].encode()).hexdigest()[:10], date=d["date"], url=d["url"],
                  text=d["title"].strip() + "\n\n" + d["text"]) for d in picked[:32]]
-    write_jsonl(DOCS, docs)
+    write_jsonl(docs_path, docs)
     # Four parts of about equal length, each in the articles' order; the
     # first and last article of each part are labelled a second time.
     parts, size = [[] for _ in range(4)], [0] * 4
@@ -88,11 +94,25 @@ def extract(repo):
     second = []
     for i, p in enumerate(parts):
         p.sort(key=lambda d: order[d["id"]])
-        write_jsonl(os.path.join(PARTS, f"part{i + 1}.jsonl"), [dict(id=d["id"], date=d["date"], text=d["text"]) for d in p])
+        write_jsonl(os.path.join(parts_dir, f"part{i + 1}.jsonl"), [dict(id=d["id"], date=d["date"], text=d["text"]) for d in p])
         second += [p[0], p[-1]]
     for j in range(2):
-        write_jsonl(os.path.join(PARTS, f"second{j + 1}.jsonl"), [dict(id=d["id"], date=d["date"], text=d["text"]) for d in second[j::2]])
-    print(f"{len(docs)} articles ({sum(len(d['text']) for d in docs)} characters) of {len(picked)} candidates -> {DOCS}")
+        write_jsonl(os.path.join(parts_dir, f"second{j + 1}.jsonl"), [dict(id=d["id"], date=d["date"], text=d["text"]) for d in second[j::2]])
+    print(f"{len(docs)} articles ({sum(len(d['text']) for d in docs)} characters) of {len(picked)} candidates -> {docs_path}")
+    return docs
+
+
+def extract(repo):
+    rows = []
+    for year in (2019, 2020):
+        out = subprocess.run(["git", f"--git-dir={repo}", "show", f"HEAD:data/wikinews_{year}.csv"], capture_output=True, text=True, check=True)
+        rows += list(csv.DictReader(io.StringIO(out.stdout)))
+    gum = " ".join(d["text"] for d in read_jsonl(os.path.join(ROOT, "datasets/stance/realnews/gum_docs.jsonl")))
+    first = write_set(candidates(rows, gum, set(), 5, 1000, 4500, 20261201), SETS[1][0], SETS[1][1])
+    # The second set, labelled after the first was scored: the next
+    # articles, with a lower bar because the first took most of the
+    # political ones.
+    write_set(candidates(rows, gum, {d["url"] for d in first}, 4, 800, 6000, 20261202), SETS[2][0], SETS[2][1])
 
 
 def check(doc, text, where):
@@ -107,23 +127,24 @@ def check(doc, text, where):
         last = m["end"]
 
 
-def merge():
-    texts = {d["id"]: d for d in read_jsonl(DOCS)}
+def merge(n):
+    docs_path, parts_dir, gold_path = SETS[n]
+    texts = {d["id"]: d for d in read_jsonl(docs_path)}
     gold = []
     for i in range(1, 5):
-        path = os.path.join(PARTS, f"labels_part{i}.jsonl")
+        path = os.path.join(parts_dir, f"labels_part{i}.jsonl")
         for d in read_jsonl(path):
             src = texts.pop(d["id"], None)
             if src is None or src["text"] != d["text"] or src["date"] != d["date"]:
-                sys.exit(f"{path}: {d['id']}: not an article of {DOCS}, or its text or date differs")
+                sys.exit(f"{path}: {d['id']}: not an article of {docs_path}, or its text or date differs")
             check(d, src["text"], path)
             gold.append(dict(id=d["id"], date=d["date"], text=d["text"], mentions=d["mentions"]))
     if texts:
         sys.exit(f"articles without labels: {sorted(texts)}")
-    write_jsonl(GOLD, gold)
+    write_jsonl(gold_path, gold)
     ms = [m for d in gold for m in d["mentions"]]
     coded = Counter(m["code"][:3] for m in ms if m["code"])
-    print(f"{len(gold)} articles, {len(ms)} mentions ({sum(1 for m in ms if m['code'])} coded) -> {GOLD}")
+    print(f"{len(gold)} articles, {len(ms)} mentions ({sum(1 for m in ms if m['code'])} coded) -> {gold_path}")
     print("kinds:", dict(Counter(m["kind"] for m in ms)), "prefixes:", coded.most_common(12))
 
 
@@ -139,13 +160,14 @@ def kappa(a, b):
     return (po - pe) / (1 - pe) if pe < 1 else 1.0, po
 
 
-def agree():
-    first = {d["id"]: d for d in read_jsonl(GOLD)}
+def agree(n):
+    _, parts_dir, gold_path = SETS[n]
+    first = {d["id"]: d for d in read_jsonl(gold_path)}
     tp = n1 = n2 = 0
     a, b = [], []
     docs = 0
     for j in (1, 2):
-        for d in read_jsonl(os.path.join(PARTS, f"labels_second{j}.jsonl")):
+        for d in read_jsonl(os.path.join(parts_dir, f"labels_second{j}.jsonl")):
             f = first[d["id"]]
             check(d, f["text"], f"labels_second{j}.jsonl")
             docs += 1
@@ -168,15 +190,15 @@ def main():
     sub = ap.add_subparsers(dest="cmd", required=True)
     ex = sub.add_parser("extract")
     ex.add_argument("--repo", required=True, help="git directory of the fetched vanatteveldt/wikinews")
-    sub.add_parser("merge")
-    sub.add_parser("agree")
+    for name in ("merge", "agree"):
+        sub.add_parser(name).add_argument("--set", type=int, choices=sorted(SETS), default=1)
     args = ap.parse_args()
     if args.cmd == "extract":
         extract(args.repo)
     elif args.cmd == "merge":
-        merge()
+        merge(args.set)
     else:
-        agree()
+        agree(args.set)
 
 
 if __name__ == "__main__":
