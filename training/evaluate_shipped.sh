@@ -47,10 +47,13 @@ if [ "${1:-}" = "--test" ]; then
 fi
 # Actor codes, event roles and dyads (GUM Wikinews and ConfliBERT mentions; the PLOVER records).
 # The ConfliBERT sentences (training/stance/realnews.py extract), the 2019-2020 Wikinews articles
-# (training/actors/wikinews_va.py extract) and their gold (training/data/actors_gold/) are kept out of git.
+# (training/actors/wikinews_va.py extract), the 2025 Current events items (training/actors/current_events.py
+# extract) and their gold (training/data/actors_gold/) are kept out of git.
 if $plover; then
     private=""
     if [ ! -f training/data/realnews/items_cb_train.tsv ] || [ ! -f training/data/wikinews_va/docs_2.jsonl ] \
-        || [ ! -f training/data/actors_gold/gold_wikinews_va_2.jsonl ] || [ ! -d training/data/actors_gold ]; then private="--no-private"; fi
+        || [ ! -f training/data/current_events/docs.jsonl ] || [ ! -f training/data/actors_gold/gold_current_events.jsonl ]; then
+        private="--no-private"
+    fi
     python3 training/actors/eval_actors.py --binary "$bin" --out "$out" $private
 fi

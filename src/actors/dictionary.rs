@@ -399,8 +399,9 @@ mod tests {
         let cases = [
             ("Joe Biden", "2015-06-01", Some("USAGOV")),
             ("Joe Biden", "2018-06-01", None),
-            // A candidate without office (politicians.tsv).
+            // A candidate without office, then president-elect (politicians.tsv).
             ("Joe Biden", "2019-06-01", Some("USAPTY")),
+            ("Joe Biden", "2020-12-01", Some("USAGOV")),
             ("Joe Biden", "2023-06-01", Some("USAGOV")),
             ("Keir Starmer", "2022-06-01", Some("GBROPP")),
             ("Keir Starmer", "2025-06-01", Some("GBRGOV")),

@@ -409,6 +409,9 @@ impl<'a> Resolver<'a> {
             return Some(code);
         }
         if let Some(entry) = self.entry(folded, e.kind, day) {
+            if entry.kind == NameKind::Demonym && is_language(before, after) {
+                return None;
+            }
             if entry.kind.is_state() {
                 // "the Iranian army", "Iran's foreign ministry".
                 if let Some(role) = self.role_after(after) {
@@ -752,6 +755,26 @@ fn apposition(after: &str) -> Option<(Vec<&str>, bool)> {
     Some((cleaned, end.is_some()))
 }
 
+/// Whether a demonym names a language: "said in Spanish", "in French and
+/// English", "Spanish-language media", "the Arabic translation".
+fn is_language(before: &str, after: &str) -> bool {
+    let after = after.trim_start_matches(['-', ' ']);
+    let next = after.split(|c: char| !c.is_alphabetic()).next().unwrap_or("");
+    if matches!(next, "language" | "languages" | "speaking" | "speakers" | "translation" | "subtitles") {
+        return true;
+    }
+    let last = before.trim_end().rsplit(char::is_whitespace).next().unwrap_or("");
+    let ends = after.is_empty() || after.starts_with([',', '.', ';', ':', ')', '"', '”']) || next == "and" || next == "or";
+    last.eq_ignore_ascii_case("in") && ends
+}
+
+/// Words before a surname that do not make it another person's.
+#[rustfmt::skip]
+const HONORIFICS: [&str; 24] = [
+    "mr", "mrs", "ms", "miss", "mx", "dr", "sir", "dame", "lord", "lady", "president", "senator", "sen", "rep", "representative",
+    "governor", "gov", "minister", "general", "gen", "judge", "justice", "mayor", "prince",
+];
+
 /// Bodies that many states have under one name, which the tables give to
 /// one of them ("House of Commons" is GBRLEG there).
 const SHARED_BODY_NAMES: [&str; 4] = ["house of commons", "senate", "legislative assembly", "national assembly"];
@@ -927,6 +950,8 @@ fn words(s: &str, n: usize) -> Vec<&str> {
 #[derive(Default)]
 struct Memory {
     names: HashMap<String, Option<ActorCode>>,
+    /// The first words of the full names taught, by last word.
+    first_words: HashMap<String, HashSet<String>>,
 }
 
 impl Memory {
@@ -934,6 +959,8 @@ impl Memory {
         self.put(folded.to_string(), code);
         if let Some((_, last)) = folded.rsplit_once(' ') {
             self.put(last.to_string(), code);
+            let first = folded.split(' ').next().unwrap_or_default();
+            self.first_words.entry(last.to_string()).or_default().insert(first.to_string());
         }
     }
 
@@ -954,6 +981,15 @@ impl Memory {
             return c.clone();
         }
         let (_, last) = folded.rsplit_once(' ')?;
+        // "Hunter Biden" is not "Joe Biden": another given name is another
+        // person; a title or an initial ("Mr Biden", "J Biden") is not.
+        let first = folded.split(' ').next().unwrap_or_default();
+        let other_person = first.len() > 2
+            && !HONORIFICS.contains(&first)
+            && self.first_words.get(last).is_some_and(|firsts| !firsts.is_empty() && !firsts.contains(first));
+        if other_person {
+            return None;
+        }
         self.names.get(last).cloned().flatten()
     }
 }
@@ -1314,6 +1350,21 @@ mod tests {
     fn two_people_with_one_surname_leave_it_unknown() {
         let got = codes("[Iranian] President [@Ali Khan] and [Turkish] Minister [@Imran Khan] met. [@Khan] spoke.", None);
         assert_eq!(got, ["IRNGOV", "IRNGOV", "TURGOV", "TURGOV", ""]);
+        // Another given name is another person; a title is not.
+        let got = codes("[Iranian] President [@Ali Khan] spoke. [@Sara Khan] and [@Mr Khan] left.", None);
+        assert_eq!(got, ["IRNGOV", "IRNGOV", "", "IRNGOV"]);
+    }
+
+    #[test]
+    fn a_demonym_that_names_a_language_is_no_actor() {
+        let cases: &[(&str, &[&str])] = &[
+            ("He spoke in [German], then in [German] and [Iranian].", &["", "", "IRN"]),
+            ("The [German]-language press and the [German] army.", &["", "DEUMIL"]),
+            ("Troops in [German] uniforms.", &["DEU"]),
+        ];
+        for (marked, want) in cases {
+            assert_eq!(codes(marked, None), *want, "{marked}");
+        }
     }
 
     #[test]

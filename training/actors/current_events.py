@@ -1,0 +1,126 @@
+"""A held-out actor gold set on Wikipedia's Current events portal of January
+and February 2025, kept out of git like the other fetched sets.
+
+  python3 training/actors/current_events.py extract --repo GIT_DIR
+  python3 training/actors/current_events.py merge
+  python3 training/actors/current_events.py agree
+
+The items come from fordred/wikinews (tests/golden_html_references/
+january_2025_reference.md and february_2025_reference.md: the portal pages as
+Markdown; the text is Wikipedia editors' news summaries, CC BY-SA 4.0),
+brought with the search tool's `fetch`; GIT_DIR is the fetched repository's
+git directory. Each leaf item of the portal is one document, dated by its
+day, with the links' anchor text kept and the closing source names ("(Al
+Jazeera)") dropped. Known artefacts, kept so that the labels stay on the same
+text: where a link's target itself holds brackets, a stray `")` follows the
+anchor text (59 of the 330 items, e.g. 'the Iranian Foreign Ministry")
+summoned'), and one item is the page's footer (no names).
+
+extract  picks 330 items of the sections Armed conflicts and attacks,
+         International relations, Politics and elections and Law and crime
+         (fixed seed; at least 60 characters), and writes
+         training/data/current_events/docs.jsonl and the labellers' parts in
+         training/data/actors_ce/ (part1-4, second1-2 for a blind second
+         labelling of 64 items).
+merge    joins labels_part1-4.jsonl into
+         training/data/actors_gold/gold_current_events.jsonl.
+agree    span F1 and primary-actor kappa of the second labelling.
+"""
+import argparse
+import hashlib
+import os
+import random
+import re
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import wikinews_va  # noqa: E402  (the same checks, merge and agreement)
+
+ROOT = wikinews_va.ROOT
+DOCS = os.path.join(ROOT, "training/data/current_events/docs.jsonl")
+PARTS = os.path.join(ROOT, "training/data/actors_ce")
+GOLD = os.path.join(ROOT, "training/data/actors_gold/gold_current_events.jsonl")
+SECTIONS = {"Armed conflicts and attacks", "International relations", "Politics and elections", "Law and crime"}
+DAY = re.compile(r"^[A-Z][a-z]+\s\d{1,2},\s2025\s\((2025-\d\d-\d\d)\)")
+BULLET = re.compile(r"^( *)[*+-] (.*)$")
+IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+SOURCES = re.compile(r"(\s*\([^()]*\))+\s*$")
+
+
+def plain(markdown):
+    text = LINK.sub(r"\1", IMAGE.sub("", markdown))
+    text = text.replace("**", "").replace("\\", "")
+    return SOURCES.sub("", text).strip()
+
+
+def items(markdown):
+    """(day, section, text) of each leaf bullet."""
+    day = section = None
+    lines = [line.rstrip("\r") for line in markdown.splitlines()]
+    out = []
+    for i, line in enumerate(lines):
+        m = DAY.match(line)
+        if m:
+            day, section = m.group(1), None
+            continue
+        if line.startswith("**") and line.endswith("**"):
+            section = line.strip("*")
+            continue
+        b = BULLET.match(line)
+        if not (b and day and section):
+            continue
+        nxt = BULLET.match(lines[i + 1]) if i + 1 < len(lines) else None
+        if nxt and len(nxt.group(1)) > len(b.group(1)):
+            continue  # a topic heading, not an item
+        text = plain(b.group(2)).replace("\xa0", " ")
+        if text.startswith(("edit", "history", "watch")):
+            continue
+        out.append((day, section, text))
+    return out
+
+
+def extract(repo):
+    found = []
+    for month in ("january", "february"):
+        md = subprocess.run(["git", f"--git-dir={repo}", "show", f"HEAD:tests/golden_html_references/{month}_2025_reference.md"],
+                            capture_output=True, text=True, check=True).stdout
+        found += [it for it in items(md) if it[1] in SECTIONS and len(it[2]) >= 60]
+    seen, unique = set(), []
+    for it in found:
+        if it[2] not in seen:
+            seen.add(it[2])
+            unique.append(it)
+    random.seed(20261203)
+    random.shuffle(unique)
+    docs = [dict(id="wpce-" + hashlib.sha1(t.encode()).hexdigest()[:10], date=d, text=t) for d, _, t in unique[:330]]
+    docs.sort(key=lambda d: (d["date"], d["id"]))
+    wikinews_va.write_jsonl(DOCS, docs)
+    for i in range(4):
+        wikinews_va.write_jsonl(os.path.join(PARTS, f"part{i + 1}.jsonl"), docs[i::4])
+    second = docs[::5][:64]
+    for j in range(2):
+        wikinews_va.write_jsonl(os.path.join(PARTS, f"second{j + 1}.jsonl"), second[j::2])
+    print(f"{len(docs)} items of {len(unique)} ({sum(len(d['text']) for d in docs)} characters) -> {DOCS}")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    sub.add_parser("extract").add_argument("--repo", required=True, help="git directory of the fetched fordred/wikinews")
+    sub.add_parser("merge")
+    sub.add_parser("agree")
+    args = ap.parse_args()
+    wikinews_va.SETS["ce"] = (DOCS, PARTS, GOLD)
+    if args.cmd == "extract":
+        extract(args.repo)
+    elif args.cmd == "merge":
+        wikinews_va.merge("ce")
+    else:
+        wikinews_va.agree("ce")
+
+
+if __name__ == "__main__":
+    main()
