@@ -79,6 +79,16 @@ fn entities_carry_actor_codes_and_documents_their_date() {
 }
 
 #[test]
+fn group_names_the_model_misses_become_coded_entities() {
+    let lines = [serde_json::json!({"id": "m", "date": "2025-02-01",
+        "text": "M23 rebels take the airport in Goma, Democratic Republic of the Congo, as the Congolese military withdraws."})];
+    let (m, _, _) = annotate(&[], &lines);
+    assert_eq!(code(&m, "m", "M23"), "CODREB");
+    // A demonym of two states takes the one the document names.
+    assert_eq!(code(&m, "m", "Congolese"), "CODMIL");
+}
+
+#[test]
 fn user_tables_add_and_override_names() {
     let dir = tempfile::tempdir().unwrap();
     let table = dir.path().join("mine.tsv");

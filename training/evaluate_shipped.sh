@@ -52,7 +52,7 @@ fi
 if $plover; then
     private=""
     if [ ! -f training/data/realnews/items_cb_train.tsv ] || [ ! -f training/data/wikinews_va/docs_2.jsonl ] \
-        || [ ! -f training/data/current_events/docs.jsonl ] || [ ! -f training/data/actors_gold/gold_current_events.jsonl ]; then
+        || [ ! -f training/data/current_events/docs_2.jsonl ] || [ ! -f training/data/actors_gold/gold_current_events_2.jsonl ]; then
         private="--no-private"
     fi
     python3 training/actors/eval_actors.py --binary "$bin" --out "$out" $private

@@ -126,6 +126,9 @@ pub struct Dictionary {
     agents: HashMap<String, ActorCode>,
     /// Longest role phrase, in words, so matching looks no further.
     agent_words: usize,
+    /// Names of groups and IGOs as written, that the entity model tends to
+    /// miss: those with a digit ("M23") or in capitals ("ELN").
+    spelled_out: Vec<String>,
 }
 
 impl Dictionary {
@@ -133,7 +136,8 @@ impl Dictionary {
     pub fn built_in() -> Dictionary {
         let mut d = Dictionary::default();
         for (name, text) in BUILT_IN {
-            d.add_rows(Path::new(name), text, !CONTINUES_PREVIOUS.contains(&name)).expect("the built-in actor tables are checked by the tests");
+            d.add_rows(Path::new(name), text, !CONTINUES_PREVIOUS.contains(&name))
+                .expect("the built-in actor tables are checked by the tests");
         }
         d
     }
@@ -175,19 +179,28 @@ impl Dictionary {
             if cells.len() < 2 || cells.len() > 6 {
                 return Err(err(
                     line_no,
-                    format!("expected 2 to 6 tab-separated columns (name, code, kind, valid_from, valid_until, source), found {}", cells.len()),
+                    format!(
+                        "expected 2 to 6 tab-separated columns (name, code, kind, valid_from, valid_until, source), found {}",
+                        cells.len()
+                    ),
                 ));
             }
             let name = fold(cells[0]);
             if name.is_empty() {
                 return Err(err(line_no, "empty name".into()));
             }
-            let code = ActorCode::parse(cells[1])
-                .ok_or_else(|| err(line_no, format!("`{}` is not an actor code (upper-case letters in groups of three, e.g. IRNGOV)", cells[1])))?;
+            let code = ActorCode::parse(cells[1]).ok_or_else(|| {
+                err(line_no, format!("`{}` is not an actor code (upper-case letters in groups of three, e.g. IRNGOV)", cells[1]))
+            })?;
             let kind = match cells.get(2).copied().unwrap_or("") {
                 "" => NameKind::Org,
                 k => NameKind::parse(k).ok_or_else(|| {
-                    err(line_no, format!("unknown kind `{k}` (country, demonym, capital, city, region, igo, ngo, group, org, person, surname, agent)"))
+                    err(
+                        line_no,
+                        format!(
+                            "unknown kind `{k}` (country, demonym, capital, city, region, igo, ngo, group, org, person, surname, agent)"
+                        ),
+                    )
                 })?,
             };
             let day = |col: usize| -> Result<Option<String>, DictionaryError> {
@@ -201,6 +214,9 @@ impl Dictionary {
                 if u <= f {
                     return Err(err(line_no, format!("valid_until {u} is not after valid_from {f}")));
                 }
+            }
+            if matches!(kind, NameKind::Group | NameKind::Igo) && is_code_like(cells[0]) {
+                self.spelled_out.push(cells[0].to_string());
             }
             rows.push((name, Entry { code, kind, from, until }));
         }
@@ -265,6 +281,21 @@ impl Dictionary {
     pub fn agent_words(&self) -> usize {
         self.agent_words
     }
+
+    /// Group and IGO names as written that hold a digit or are capitals
+    /// ("M23", "ELN"), for [`crate::actors::MissedNameStage`].
+    pub fn code_like_names(&self) -> &[String] {
+        &self.spelled_out
+    }
+}
+
+/// A name with a digit ("M23", "33rd Front") or an acronym of three or more
+/// capitals ("ELN"): the kind of name the entity model, trained on CoNLL
+/// news of 1996, misses.
+fn is_code_like(name: &str) -> bool {
+    let digit = name.bytes().any(|b| b.is_ascii_digit()) && name.bytes().any(|b| b.is_ascii_alphabetic());
+    let acronym = name.len() >= 3 && name.bytes().all(|b| b.is_ascii_uppercase());
+    digit || acronym
 }
 
 /// The form names are compared in: lower case, without diacritics, dots or
@@ -276,7 +307,11 @@ pub fn fold(s: &str) -> String {
     let s = if s.contains('´') { std::borrow::Cow::Owned(s.replace('´', "'")) } else { std::borrow::Cow::Borrowed(s) };
     for c in s.nfkd() {
         match c {
-            '\u{0300}'..='\u{036f}' | '\u{1ab0}'..='\u{1aff}' | '\u{1dc0}'..='\u{1dff}' | '\u{20d0}'..='\u{20ff}' | '\u{fe20}'..='\u{fe2f}' => {}
+            '\u{0300}'..='\u{036f}'
+            | '\u{1ab0}'..='\u{1aff}'
+            | '\u{1dc0}'..='\u{1dff}'
+            | '\u{20d0}'..='\u{20ff}'
+            | '\u{fe20}'..='\u{fe2f}' => {}
             '.' => {}
             '’' | '‘' | '`' | 'ʼ' | 'ʻ' | '′' => out.push('\''),
             '-' | '‐' | '‑' | '‒' | '–' | '—' | '_' => out.push(' '),

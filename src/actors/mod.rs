@@ -1,15 +1,18 @@
-//! Actors: reads the entities the model found and writes, on each, the
-//! CAMEO-style code of the political actor it stands for (`IRN`, `IRNGOV`,
-//! `IGONAT`), from the dictionaries ([`dictionary`]) and what the document
-//! itself says about a name ([`resolve`]), then completes the source and
-//! target roles that events are built from ([`roles`]). The scheme is in
+//! Actors: reads the entities the model found, adds the group names it
+//! missed ([`missed`]), and writes, on each, the CAMEO-style code of the
+//! political actor it stands for (`IRN`, `IRNGOV`, `IGONAT`), from the
+//! dictionaries ([`dictionary`]) and what the document itself says about a
+//! name ([`resolve`]), then completes the source and target roles that
+//! events are built from ([`roles`]). The scheme is in
 //! `datasets/actors/GUIDELINES.md`.
 
 pub mod dictionary;
+pub mod missed;
 pub mod resolve;
 pub mod roles;
 
 pub use dictionary::{fold, Dictionary, DictionaryError};
+pub use missed::MissedNameStage;
 pub use resolve::{DocActors, Resolver};
 pub use roles::EventRoleStage;
 

@@ -107,6 +107,14 @@ impl<'a> Resolver<'a> {
                 // one of its countries.
                 let us = (named.contains("USA") || both_us_parties) && US_PARTY_WORDS.contains(&key.as_str());
                 *code = home.clone().or_else(|| us.then(|| ActorCode::parse("USA").expect("a code"))).map(|h| h.with_role(&party));
+            } else if let (None, Some((_, states))) = (code.as_ref(), SHARED_DEMONYMS.iter().find(|(d, _)| d == key)) {
+                // "Congolese troops" in a story that names the DRC.
+                let mut named_states = states.iter().filter(|c| named.contains(**c));
+                if let (Some(state), None) = (named_states.next(), named_states.next()) {
+                    let (_, after) = around(text, &a.sentences[sentence], e);
+                    let state = ActorCode::parse(state).expect("a code");
+                    *code = Some(self.role_after(after).map_or(state.clone(), |role| state.with_role(role)));
+                }
             } else if code.is_none() && key == "house" && home.as_ref().map_or(named.contains("USA"), |h| h.primary() == "USA") {
                 // "the House" of a US story is the House of Representatives.
                 *code = ActorCode::parse("USALEG");
@@ -377,7 +385,7 @@ impl<'a> Resolver<'a> {
             return None;
         }
         let folded = fold(&title.join(" "));
-        if title.len() == 1 && !PUBLIC_OFFICES.contains(&folded.as_str()) {
+        if title.len() == 1 && !PUBLIC_OFFICES.contains(&folded.as_str()) || STATE_ONLY_TITLES.contains(&folded.as_str()) {
             return None;
         }
         self.dict.agent(&folded).filter(|r| is_state_part(r))
@@ -498,8 +506,16 @@ impl<'a> Resolver<'a> {
         if self.dict.lookup(folded, day).is_some() {
             return None;
         }
-        let rest = ["state of ", "province of ", "region of "].iter().find_map(|p| folded.strip_prefix(p))?;
-        self.dict.lookup(rest, day).filter(|e| matches!(e.kind, NameKind::Region | NameKind::City)).map(|e| e.code.clone())
+        if let Some(rest) = ["state of ", "province of ", "region of "].iter().find_map(|p| folded.strip_prefix(p)) {
+            return self.dict.lookup(rest, day).filter(|e| matches!(e.kind, NameKind::Region | NameKind::City)).map(|e| e.code.clone());
+        }
+        // "North Kivu Province", "Meta Department": a region the tables
+        // know by its name alone (a city of the same name may be elsewhere:
+        // "Bari Region" is Somalia's, Bari a city in Italy).
+        let rest = [" region", " province", " department", " territory", " district", " governorate", " state", " county"]
+            .iter()
+            .find_map(|p| folded.strip_suffix(p))?;
+        self.dict.lookup(rest, day).filter(|e| e.kind == NameKind::Region).map(|e| e.code.clone())
     }
 
     fn entry(&self, folded: &str, kind: EntityKind, day: Option<&str>) -> Option<&Entry> {
@@ -767,6 +783,13 @@ fn is_language(before: &str, after: &str) -> bool {
     let ends = after.is_empty() || after.starts_with([',', '.', ';', ':', ')', '"', '”']) || next == "and" || next == "or";
     last.eq_ignore_ascii_case("in") && ends
 }
+
+/// Titles that say whose office only with a state before them: "Crown
+/// Prince Mohammed bin Salman" in a Syrian story is not Syria's.
+const STATE_ONLY_TITLES: [&str; 7] = ["king", "queen", "emir", "sultan", "crown prince", "prince", "chancellor"];
+
+/// Demonyms of two states, told apart by which of them the document names.
+const SHARED_DEMONYMS: [(&str, [&str; 2]); 1] = [("congolese", ["COD", "COG"])];
 
 /// Words before a surname that do not make it another person's.
 #[rustfmt::skip]
@@ -1062,6 +1085,10 @@ mod tests {
         mayor\tGOV\tagent\n\
         judge\tJUD\tagent\n\
         legislatures\tLEG\tagent\n\
+        North Kivu\tCOD\tregion\n\
+        Bari\tITA\tcity\n\
+        crown prince\tGOV\tagent\n\
+        troops\tMIL\tagent\n\
         Theresa May\tGBRLEG\tperson\t2010-05-06\t2016-07-13\n\
         Theresa May\tGBRGOV\tperson\t2016-07-13\t2019-07-24\n\
         Theresa May\tGBRLEG\tperson\t2019-07-24\t2024-07-04\n";
@@ -1353,6 +1380,23 @@ mod tests {
         // Another given name is another person; a title is not.
         let got = codes("[Iranian] President [@Ali Khan] spoke. [@Sara Khan] and [@Mr Khan] left.", None);
         assert_eq!(got, ["IRNGOV", "IRNGOV", "", "IRNGOV"]);
+    }
+
+    #[test]
+    fn royal_titles_regions_by_their_kind_and_demonyms_of_two_states() {
+        let cases: Vec<(&str, &[&str])> = vec![
+            // A royal title without a state says nothing, even in a
+            // document with a home.
+            ("[Iran], [Iran] and [Iran].\nCrown Prince [@Ali Khan] spoke.", &["IRN", "IRN", "IRN", ""]),
+            // A region named with its kind.
+            ("The [North Kivu Province] and [Bari Region].", &["COD", ""]),
+            // "Congolese" takes the Congo the document names, or none.
+            ("[Congolese] troops entered [North Kivu].", &["CODMIL", "COD"]),
+            ("[Congolese] troops left.", &[""]),
+        ];
+        for (marked, want) in &cases {
+            assert_eq!(codes(marked, None), *want, "{marked}");
+        }
     }
 
     #[test]

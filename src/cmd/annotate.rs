@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use detente::actors::{ActorStage, Dictionary, EventRoleStage};
+use detente::actors::{ActorStage, Dictionary, EventRoleStage, MissedNameStage};
 use detente::core::count_words;
 use detente::error::{InputError, Problem, Severity};
 use detente::label::LabelStage;
@@ -368,6 +368,7 @@ pub fn build_pipeline(settings: &Settings) -> anyhow::Result<Pipeline> {
         for f in &settings.actors {
             dict.add_file(f)?;
         }
+        stages.push(Box::new(MissedNameStage::new(&dict)));
         stages.push(Box::new(ActorStage::new(dict)));
         stages.push(Box::new(EventRoleStage));
     }

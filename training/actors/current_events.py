@@ -2,8 +2,8 @@
 and February 2025, kept out of git like the other fetched sets.
 
   python3 training/actors/current_events.py extract --repo GIT_DIR
-  python3 training/actors/current_events.py merge
-  python3 training/actors/current_events.py agree
+  python3 training/actors/current_events.py merge [--set ce2]
+  python3 training/actors/current_events.py agree [--set ce2]
 
 The items come from fordred/wikinews (tests/golden_html_references/
 january_2025_reference.md and february_2025_reference.md: the portal pages as
@@ -16,14 +16,16 @@ text: where a link's target itself holds brackets, a stray `")` follows the
 anchor text (59 of the 330 items, e.g. 'the Iranian Foreign Ministry")
 summoned'), and one item is the page's footer (no names).
 
-extract  picks 330 items of the sections Armed conflicts and attacks,
+extract  orders the items of the sections Armed conflicts and attacks,
          International relations, Politics and elections and Law and crime
-         (fixed seed; at least 60 characters), and writes
-         training/data/current_events/docs.jsonl and the labellers' parts in
-         training/data/actors_ce/ (part1-4, second1-2 for a blind second
-         labelling of 64 items).
+         (at least 60 characters) by a fixed seed, and writes the first 330
+         to training/data/current_events/docs.jsonl and the next 330 to
+         docs_2.jsonl, with the labellers' parts in training/data/actors_ce/
+         and actors_ce2/ (part1-4, second1-2 for a blind second labelling of
+         64 items).
 merge    joins labels_part1-4.jsonl into
-         training/data/actors_gold/gold_current_events.jsonl.
+         training/data/actors_gold/gold_current_events.jsonl (_2 for the
+         second set).
 agree    span F1 and primary-actor kappa of the second labelling.
 """
 import argparse
@@ -39,9 +41,13 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import wikinews_va  # noqa: E402  (the same checks, merge and agreement)
 
 ROOT = wikinews_va.ROOT
-DOCS = os.path.join(ROOT, "training/data/current_events/docs.jsonl")
-PARTS = os.path.join(ROOT, "training/data/actors_ce")
-GOLD = os.path.join(ROOT, "training/data/actors_gold/gold_current_events.jsonl")
+# Per set: the items, the labellers' folder and the gold.
+SETS = {
+    "ce": (os.path.join(ROOT, "training/data/current_events/docs.jsonl"), os.path.join(ROOT, "training/data/actors_ce"),
+           os.path.join(ROOT, "training/data/actors_gold/gold_current_events.jsonl")),
+    "ce2": (os.path.join(ROOT, "training/data/current_events/docs_2.jsonl"), os.path.join(ROOT, "training/data/actors_ce2"),
+            os.path.join(ROOT, "training/data/actors_gold/gold_current_events_2.jsonl")),
+}
 SECTIONS = {"Armed conflicts and attacks", "International relations", "Politics and elections", "Law and crime"}
 DAY = re.compile(r"^[A-Z][a-z]+\s\d{1,2},\s2025\s\((2025-\d\d-\d\d)\)")
 BULLET = re.compile(r"^( *)[*+-] (.*)$")
@@ -95,31 +101,35 @@ def extract(repo):
             unique.append(it)
     random.seed(20261203)
     random.shuffle(unique)
-    docs = [dict(id="wpce-" + hashlib.sha1(t.encode()).hexdigest()[:10], date=d, text=t) for d, _, t in unique[:330]]
-    docs.sort(key=lambda d: (d["date"], d["id"]))
-    wikinews_va.write_jsonl(DOCS, docs)
-    for i in range(4):
-        wikinews_va.write_jsonl(os.path.join(PARTS, f"part{i + 1}.jsonl"), docs[i::4])
-    second = docs[::5][:64]
-    for j in range(2):
-        wikinews_va.write_jsonl(os.path.join(PARTS, f"second{j + 1}.jsonl"), second[j::2])
-    print(f"{len(docs)} items of {len(unique)} ({sum(len(d['text']) for d in docs)} characters) -> {DOCS}")
+    # The first set, then the next items of the same order (labelled after
+    # the first was scored).
+    for name, chosen in (("ce", unique[:330]), ("ce2", unique[330:660])):
+        docs_path, parts_dir, _ = SETS[name]
+        docs = [dict(id="wpce-" + hashlib.sha1(t.encode()).hexdigest()[:10], date=d, text=t) for d, _, t in chosen]
+        docs.sort(key=lambda d: (d["date"], d["id"]))
+        wikinews_va.write_jsonl(docs_path, docs)
+        for i in range(4):
+            wikinews_va.write_jsonl(os.path.join(parts_dir, f"part{i + 1}.jsonl"), docs[i::4])
+        second = docs[::5][:64]
+        for j in range(2):
+            wikinews_va.write_jsonl(os.path.join(parts_dir, f"second{j + 1}.jsonl"), second[j::2])
+        print(f"{len(docs)} items of {len(unique)} ({sum(len(d['text']) for d in docs)} characters) -> {docs_path}")
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="cmd", required=True)
     sub.add_parser("extract").add_argument("--repo", required=True, help="git directory of the fetched fordred/wikinews")
-    sub.add_parser("merge")
-    sub.add_parser("agree")
+    for name in ("merge", "agree"):
+        sub.add_parser(name).add_argument("--set", choices=sorted(SETS), default="ce")
     args = ap.parse_args()
-    wikinews_va.SETS["ce"] = (DOCS, PARTS, GOLD)
+    wikinews_va.SETS.update(SETS)
     if args.cmd == "extract":
         extract(args.repo)
     elif args.cmd == "merge":
-        wikinews_va.merge("ce")
+        wikinews_va.merge(args.set)
     else:
-        wikinews_va.agree("ce")
+        wikinews_va.agree(args.set)
 
 
 if __name__ == "__main__":
