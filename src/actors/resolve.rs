@@ -277,9 +277,6 @@ impl<'a> Resolver<'a> {
         self.role_inside(&words).filter(|r| is_state_part(r)).map(|r| state.with_role(r))
     }
 
-    /// Whether `e` continues a chain of places after `prev` ("Preston,
-    /// Victoria, Australia"), which names a place even in a sports report;
-    /// a list of countries ("Sweden, Belgium") is of teams.
     /// The part of a state an organisation's name says it is: the whole
     /// name ("Supreme Court"), or the role its head ends in ("Irving Police
     /// Department"; the head of "National Conference of State Legislatures"
@@ -297,6 +294,9 @@ impl<'a> Resolver<'a> {
         self.dict.agent(folded).or_else(suffix).filter(|r| is_state_part(r))
     }
 
+    /// Whether `e` continues a chain of places after `prev` ("Preston,
+    /// Victoria, Australia"), which names a place even in a sports report;
+    /// a list of countries ("Sweden, Belgium") is of teams.
     fn in_place_chain(&self, text: &str, prev: &Entity, e: &Entity, prev_key: &str, day: Option<&str>) -> bool {
         place_then_comma(text, prev, e)
             && self.entry(prev_key, prev.kind, day).is_none_or(|p| !matches!(p.kind, NameKind::Country | NameKind::Demonym))
@@ -438,7 +438,7 @@ impl<'a> Resolver<'a> {
                     if let Some(entry) = self.entry(&rest, e.kind, day) {
                         return Some(entry.code.clone());
                     }
-                    if let Some(code) = self.undated_office(&rest, before, after, day, Some(Some(role))) {
+                    if let Some(code) = self.undated_office(&rest, before, after, day, Some(role)) {
                         return Some(code);
                     }
                     return self.titled(&format!("{before} {}", raw[..k].join(" ")), after, day);
@@ -470,33 +470,25 @@ impl<'a> Resolver<'a> {
     /// A titled name in a text without a date ("President Mubarak said",
     /// "Kofi Annan, UN secretary-general,"): the one office the tables know
     /// for the name, or the one of the title's role ("Prime Minister
-    /// Theresa May" was an MP before and after). `inner` is a title inside
-    /// the entity (`Some(None)`: a title of no known role); without one the
-    /// title is looked for before the name and in its apposition. With a
-    /// date the tables answer for the day, and "former" blocks it.
-    fn undated_office(
-        &self,
-        folded: &str,
-        before: &str,
-        after: &str,
-        day: Option<&str>,
-        inner: Option<Option<&ActorCode>>,
-    ) -> Option<ActorCode> {
+    /// Theresa May" was an MP before and after). `inner` is the role of a
+    /// title inside the entity; without one the title is looked for before
+    /// the name and in its apposition. With a date the tables answer for
+    /// the day, and "former" blocks it.
+    fn undated_office(&self, folded: &str, before: &str, after: &str, day: Option<&str>, inner: Option<&ActorCode>) -> Option<ActorCode> {
         let before: Vec<&str> = before.split_whitespace().collect();
         if day.is_some() || is_former(&before, after) {
             return None;
         }
-        let role_before = || {
-            let n = (1..=self.dict.agent_words().min(before.len()))
-                .find(|n| self.dict.agent(&fold(&before[before.len() - n..].join(" "))).is_some())?;
-            Some(self.dict.agent(&fold(&before[before.len() - n..].join(" "))))
-        };
+        let role_before =
+            || (1..=self.dict.agent_words().min(before.len())).find_map(|n| self.dict.agent(&fold(&before[before.len() - n..].join(" "))));
         let role_after = || {
             let Some((words, true)) = apposition(after) else { return None };
             let titled = (1..=words.len()).any(|n| self.is_title(&words[words.len() - n..].join(" ")));
             titled.then(|| (1..=words.len()).rev().find_map(|n| self.dict.agent(&fold(&words[words.len() - n..].join(" ")))))
         };
-        let role = inner.or_else(role_before).or_else(role_after)?;
+        // A title of no known role in the apposition still asks for the
+        // one office of every period.
+        let role = inner.or_else(role_before).map(Some).or_else(role_after)?;
         self.dict.only_code(folded, role).cloned()
     }
 
