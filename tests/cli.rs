@@ -97,6 +97,18 @@ fn check_rows(rows: &[Row], texts: &BTreeMap<String, String>, id_map: impl Fn(&s
 }
 
 #[test]
+fn output_dash_is_standard_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("c.jsonl");
+    fs::write(&corpus, "{\"id\": \"a\", \"text\": \"Iran warned Turkey.\"}\n").unwrap();
+    let out = common::run_in(dir.path(), &["annotate", "--no-model", "-o", "-", "c.jsonl"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let rows = parse(&out.stdout);
+    assert_eq!(rows.iter().map(|r| r.text.as_str()).collect::<Vec<_>>(), ["Iran warned Turkey."]);
+    assert!(!dir.path().join("-").exists(), "no file named `-`");
+}
+
+#[test]
 fn txt_folder_gives_contract_rows() {
     let out = run(&["annotate", "tests/fixtures/corpus/txt"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));

@@ -51,7 +51,8 @@ pub struct Args {
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<String>,
 
-    /// Write the CSV to FILE instead of standard output. The file appears
+    /// Write the CSV to FILE instead of standard output (`-` is standard
+    /// output). The file appears
     /// only when the run completes. FILE may not be an input, nor a file
     /// that an input folder would read; two runs may not share it.
     #[arg(short, long, value_name = "FILE")]
@@ -211,12 +212,14 @@ pub struct Settings {
 
 impl Settings {
     pub fn from_args(args: &Args) -> anyhow::Result<Settings> {
-        if args.resume && args.output.is_none() {
+        // `-o -` is standard output, as `-` is standard input.
+        let output = args.output.clone().filter(|p| p.as_os_str() != "-");
+        if args.resume && output.is_none() {
             bail!("--resume needs --output FILE");
         }
-        let output_format = OutputFormat::resolve(args.output_format, args.output.as_deref());
+        let output_format = OutputFormat::resolve(args.output_format, output.as_deref());
         if output_format == OutputFormat::Parquet {
-            if args.output.is_none() {
+            if output.is_none() {
                 bail!("--output-format parquet needs --output FILE: a Parquet file cannot be streamed to standard output");
             }
             if args.resume {
@@ -252,7 +255,7 @@ impl Settings {
         }
         Ok(Settings {
             inputs: args.inputs.iter().map(|s| Input::parse(s)).collect(),
-            output: args.output.clone(),
+            output,
             output_format,
             header: !args.no_header,
             shard: args.shard,
