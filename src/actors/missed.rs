@@ -26,7 +26,10 @@ pub struct MissedNameStage {
 
 impl MissedNameStage {
     pub fn new(dict: &Dictionary) -> Self {
-        let names = dict.code_like_names();
+        // A name with dated rows ("RSF") is listed once per row.
+        let mut names = dict.code_like_names().to_vec();
+        names.sort_unstable();
+        names.dedup();
         // Leftmost-longest: "M23 Movement" before "M23".
         let names = (!names.is_empty())
             .then(|| AhoCorasick::builder().match_kind(MatchKind::LeftmostLongest).build(names).expect("the names make an automaton"));
@@ -40,17 +43,20 @@ impl MissedNameStage {
             .map(|s| {
                 let Some(names) = &self.names else { return Vec::new() };
                 let sentence = &text[s.span.start..s.span.end];
-                // A headline in capitals is all acronyms to the automaton.
-                if !sentence.chars().any(char::is_lowercase) {
-                    return Vec::new();
-                }
-                names
+                let found: Vec<Span> = names
                     .find_iter(sentence)
                     .map(|m| Span::new(s.span.start + m.start(), s.span.start + m.end()))
                     .filter(|span| {
                         whole_word(text, *span) && !s.entities.iter().any(|e| e.span.start < span.end && span.start < e.span.end)
                     })
-                    .collect()
+                    .collect();
+                // A headline in capitals is all acronyms to the automaton;
+                // most sentences match nothing and need no such look.
+                if found.is_empty() || sentence.chars().any(char::is_lowercase) {
+                    found
+                } else {
+                    Vec::new()
+                }
             })
             .collect()
     }

@@ -249,8 +249,7 @@ impl<'a> Resolver<'a> {
                 // after its state's possessive.
                 let owned_body = || {
                     let next = entities.get(i + 2).filter(|e| e.kind != EntityKind::Per)?;
-                    let between = &text[entities[i + 1].span.end..next.span.start];
-                    ["'s ", "’s "].contains(&between).then(|| body(i + 2)).flatten()
+                    is_possessive(&text[entities[i + 1].span.end..next.span.start]).then(|| body(i + 2)).flatten()
                 };
                 return body(i + 1).or_else(owned_body);
             }
@@ -269,7 +268,7 @@ impl<'a> Resolver<'a> {
         key: &str,
         day: Option<&str>,
     ) -> Option<ActorCode> {
-        if !matches!(text[owner.span.end..e.span.start].trim(), "'s" | "’s") {
+        if !is_possessive(&text[owner.span.end..e.span.start]) {
             return None;
         }
         let state = self.entry(owner_key, owner.kind, day).filter(|p| p.kind.is_state())?.code.without_roles();
@@ -677,6 +676,12 @@ impl<'a> Resolver<'a> {
     fn role_inside(&self, words: &[&str]) -> Option<&ActorCode> {
         (1..=self.dict.agent_words().min(words.len())).rev().find_map(|n| words.windows(n).find_map(|w| self.dict.agent(&w.join(" "))))
     }
+}
+
+/// Whether the text between two names makes the first own the second
+/// ("Iran's Quds Force").
+fn is_possessive(between: &str) -> bool {
+    matches!(between.trim(), "'s" | "’s")
 }
 
 /// Whether `a` is a place and only a comma stands between it and `b`.

@@ -108,11 +108,7 @@ def extract(repo):
         docs = [dict(id="wpce-" + hashlib.sha1(t.encode()).hexdigest()[:10], date=d, text=t) for d, _, t in chosen]
         docs.sort(key=lambda d: (d["date"], d["id"]))
         wikinews_va.write_jsonl(docs_path, docs)
-        for i in range(4):
-            wikinews_va.write_jsonl(os.path.join(parts_dir, f"part{i + 1}.jsonl"), docs[i::4])
-        second = docs[::5][:64]
-        for j in range(2):
-            wikinews_va.write_jsonl(os.path.join(parts_dir, f"second{j + 1}.jsonl"), second[j::2])
+        wikinews_va.write_parts(parts_dir, [docs[i::4] for i in range(4)], docs[::5][:64])
         print(f"{len(docs)} items of {len(unique)} ({sum(len(d['text']) for d in docs)} characters) -> {docs_path}")
 
 
@@ -123,13 +119,12 @@ def main():
     for name in ("merge", "agree"):
         sub.add_parser(name).add_argument("--set", choices=sorted(SETS), default="ce")
     args = ap.parse_args()
-    wikinews_va.SETS.update(SETS)
     if args.cmd == "extract":
         extract(args.repo)
     elif args.cmd == "merge":
-        wikinews_va.merge(args.set)
+        wikinews_va.merge(*SETS[args.set])
     else:
-        wikinews_va.agree(args.set)
+        wikinews_va.agree(*SETS[args.set][1:])
 
 
 if __name__ == "__main__":

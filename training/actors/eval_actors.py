@@ -175,25 +175,27 @@ def conflibert_docs(gold):
         if text is None:
             sys.exit(f"{gold}: no sentence for {d['id']} in training/data/realnews/items_cb_*.tsv")
         d["text"] = text
-        for m in d["mentions"]:
-            if text[m["start"]:m["end"]] != m["text"]:
-                sys.exit(f"{gold}: {d['id']}: mention {m['text']!r} is not at {m['start']}..{m['end']}")
-    return docs
+    return check_offsets(gold, docs)
 
 
-def private_wikinews_docs(gold, articles):
-    """A 2019-2020 Wikinews gold set, whose texts are checked against the
-    articles that training/actors/wikinews_va.py extracted."""
+def extracted_docs(gold, articles, maker):
+    """A gold set whose texts `maker` extracted from a fetched repository,
+    each checked against the extracted articles."""
     docs_path = os.path.join(ROOT, articles)
     for path in (os.path.join(ROOT, gold), docs_path):
         if not os.path.exists(path):
-            sys.exit(f"{path} is missing: the 2019-2020 Wikinews set is kept out of git (training/actors/wikinews_va.py); "
-                     "pass --no-private without it")
+            sys.exit(f"{path} is missing: the set is kept out of git ({maker} makes it); pass --no-private without it")
     texts = {d["id"]: d["text"] for d in gold_docs(docs_path)}
     docs = gold_docs(gold)
     for d in docs:
         if texts.get(d["id"]) != d["text"]:
             sys.exit(f"{gold}: {d['id']}: text differs from {docs_path}")
+    return check_offsets(gold, docs)
+
+
+def check_offsets(gold, docs):
+    """Stops at a mention that is not at its offsets in its text."""
+    for d in docs:
         for m in d["mentions"]:
             if d["text"][m["start"]:m["end"]] != m["text"]:
                 sys.exit(f"{gold}: {d['id']}: mention {m['text']!r} is not at {m['start']}..{m['end']}")
@@ -382,8 +384,7 @@ def eval_plover(binary, workdir, outdir):
     return metrics
 
 
-# (report, gold file, name printed, report title); the last ConfliBERT set is
-# the held-out one.
+# (report, gold file, name printed, report title).
 WIKINEWS_SETS = [
     ("actors-wikinews", "datasets/actors/gold_wikinews.jsonl", "Wikinews news (development)",
      "Actor codes on GUM Wikinews news mentions, development"),
@@ -399,19 +400,21 @@ CONFLIBERT_SETS = [
         ("actors-conflibert-4", "gold_conflibert_4.jsonl", "fourth", "development"),
     ]
 ]
-# Kept out of git like the ConfliBERT sets: training/actors/wikinews_va.py
-# makes them from the fetched vanatteveldt/wikinews.
-PRIVATE_WIKINEWS_SETS = [
-    ("actors-wikinews-2019", "training/data/actors_gold/gold_wikinews_va.jsonl", "training/data/wikinews_va/docs.jsonl",
+# Kept out of git like the ConfliBERT sets: (report, gold file, extracted
+# articles, the script that extracts them from a fetched repository, name
+# printed, report title).
+WIKINEWS_VA = "training/actors/wikinews_va.py"
+CURRENT_EVENTS = "training/actors/current_events.py"
+EXTRACTED_SETS = [
+    ("actors-wikinews-2019", "training/data/actors_gold/gold_wikinews_va.jsonl", "training/data/wikinews_va/docs.jsonl", WIKINEWS_VA,
      "Wikinews articles 2019-2020, first set (development)", "Actor codes on Wikinews articles of 2019-2020, first set, development"),
-    ("actors-wikinews-2019-2", "training/data/actors_gold/gold_wikinews_va_2.jsonl", "training/data/wikinews_va/docs_2.jsonl",
+    ("actors-wikinews-2019-2", "training/data/actors_gold/gold_wikinews_va_2.jsonl", "training/data/wikinews_va/docs_2.jsonl", WIKINEWS_VA,
      "Wikinews articles 2019-2020, second set (development)", "Actor codes on Wikinews articles of 2019-2020, second set, development"),
-    # training/actors/current_events.py makes it from the fetched fordred/wikinews.
     ("actors-current-events", "training/data/actors_gold/gold_current_events.jsonl", "training/data/current_events/docs.jsonl",
-     "Wikipedia current events 2025, first set (development)",
+     CURRENT_EVENTS, "Wikipedia current events 2025, first set (development)",
      "Actor codes on Wikipedia's Current events items of January-February 2025, first set, development"),
     ("actors-current-events-2", "training/data/actors_gold/gold_current_events_2.jsonl", "training/data/current_events/docs_2.jsonl",
-     "Wikipedia current events 2025, second set (held out)",
+     CURRENT_EVENTS, "Wikipedia current events 2025, second set (held out)",
      "Actor codes on Wikipedia's Current events items of January-February 2025, second set, held out"),
 ]
 
@@ -434,8 +437,8 @@ def main():
         else:
             for report, gold, name, title in CONFLIBERT_SETS:
                 sets.append((name, eval_mentions(args.binary, work, os.path.join(args.out, report), conflibert_docs(gold), f"{title} ({gold})")))
-            for report, gold, articles, name, title in PRIVATE_WIKINEWS_SETS:
-                docs = private_wikinews_docs(gold, articles)
+            for report, gold, articles, maker, name, title in EXTRACTED_SETS:
+                docs = extracted_docs(gold, articles, maker)
                 sets.append((name, eval_mentions(args.binary, work, os.path.join(args.out, report), docs, f"{title} ({gold})")))
         p = eval_plover(args.binary, work, os.path.join(args.out, "actors-plover"))
     for name, m in sets:

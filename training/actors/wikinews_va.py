@@ -37,6 +37,10 @@ import subprocess
 import sys
 from collections import Counter
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "stance"))
+
+from realnews import kappa  # noqa: E402  (training/stance/realnews.py)
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 # Per set: the articles, the labellers' folder and the gold.
 SETS = {
@@ -91,15 +95,22 @@ def write_set(picked, docs_path, parts_dir):
         parts[i].append(d)
         size[i] += len(d["text"])
     order = {d["id"]: k for k, d in enumerate(docs)}
-    second = []
-    for i, p in enumerate(parts):
+    for p in parts:
         p.sort(key=lambda d: order[d["id"]])
-        write_jsonl(os.path.join(parts_dir, f"part{i + 1}.jsonl"), [dict(id=d["id"], date=d["date"], text=d["text"]) for d in p])
-        second += [p[0], p[-1]]
-    for j in range(2):
-        write_jsonl(os.path.join(parts_dir, f"second{j + 1}.jsonl"), [dict(id=d["id"], date=d["date"], text=d["text"]) for d in second[j::2]])
+    write_parts(parts_dir, parts, [d for p in parts for d in (p[0], p[-1])])
     print(f"{len(docs)} articles ({sum(len(d['text']) for d in docs)} characters) of {len(picked)} candidates -> {docs_path}")
     return docs
+
+
+def write_parts(parts_dir, parts, second):
+    """The labellers' inputs: part1-4.jsonl, and second1-2.jsonl, which
+    share `second` out in turn for the blind second labelling."""
+    def inputs(docs):
+        return [dict(id=d["id"], date=d["date"], text=d["text"]) for d in docs]
+    for i, p in enumerate(parts):
+        write_jsonl(os.path.join(parts_dir, f"part{i + 1}.jsonl"), inputs(p))
+    for j in range(2):
+        write_jsonl(os.path.join(parts_dir, f"second{j + 1}.jsonl"), inputs(second[j::2]))
 
 
 def extract(repo):
@@ -127,8 +138,7 @@ def check(doc, text, where):
         last = m["end"]
 
 
-def merge(n):
-    docs_path, parts_dir, gold_path = SETS[n]
+def merge(docs_path, parts_dir, gold_path):
     texts = {d["id"]: d for d in read_jsonl(docs_path)}
     gold = []
     for i in range(1, 5):
@@ -152,16 +162,7 @@ def primary(code):
     return code[:6] if code[:3] in ("IGO", "NGO", "IMG", "MNC") else code[:3]
 
 
-def kappa(a, b):
-    n = len(a)
-    po = sum(x == y for x, y in zip(a, b)) / n
-    ca, cb = Counter(a), Counter(b)
-    pe = sum(ca[k] * cb[k] for k in ca) / (n * n)
-    return (po - pe) / (1 - pe) if pe < 1 else 1.0, po
-
-
-def agree(n):
-    _, parts_dir, gold_path = SETS[n]
+def agree(parts_dir, gold_path):
     first = {d["id"]: d for d in read_jsonl(gold_path)}
     tp = n1 = n2 = 0
     a, b = [], []
@@ -196,9 +197,9 @@ def main():
     if args.cmd == "extract":
         extract(args.repo)
     elif args.cmd == "merge":
-        merge(args.set)
+        merge(*SETS[args.set])
     else:
-        agree(args.set)
+        agree(*SETS[args.set][1:])
 
 
 if __name__ == "__main__":

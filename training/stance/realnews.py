@@ -157,11 +157,13 @@ def read_labels(paths):
 
 
 def kappa(a, b):
+    """Cohen's kappa of two labellings of the same items, and their raw
+    agreement (training/actors/wikinews_va.py uses it too)."""
     n = len(a)
     po = sum(x == y for x, y in zip(a, b)) / n
     ca, cb_ = Counter(a), Counter(b)
-    pe = sum(ca[k] * cb_[k] for k in STANCES) / (n * n)
-    return (po - pe) / (1 - pe), po
+    pe = sum(ca[k] * cb_[k] for k in ca) / (n * n)
+    return (po - pe) / (1 - pe) if pe < 1 else 1.0, po
 
 
 def build(args):
