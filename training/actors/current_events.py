@@ -47,7 +47,16 @@ SETS = {
            os.path.join(ROOT, "training/data/actors_gold/gold_current_events.jsonl")),
     "ce2": (os.path.join(ROOT, "training/data/current_events/docs_2.jsonl"), os.path.join(ROOT, "training/data/actors_ce2"),
             os.path.join(ROOT, "training/data/actors_gold/gold_current_events_2.jsonl")),
+    "ce3": (os.path.join(ROOT, "training/data/current_events/docs_3.jsonl"), os.path.join(ROOT, "training/data/actors_ce3"),
+            os.path.join(ROOT, "training/data/actors_gold/gold_current_events_3.jsonl")),
 }
+# The daily pages after February 2025 (docs/_posts/), from which the third
+# set is drawn: March 2025 to the repository's last day.
+POSTS = re.compile(r"^docs/_posts/(2025-(?:0[3-9]|1[0-2])|2026-\d\d)-\d\d-index\.md$")
+FRONT_DATE = re.compile(r"^date:\s*(\d{4}-\d\d-\d\d)\s*$", re.M)
+# A link whose target may hold one level of brackets and a quoted title, so
+# that no stray `")` is left (the January-February pages keep theirs).
+POST_LINK = re.compile(r"\[([^\]]*)\]\((?:[^()\s]|\([^()]*\))*(?:\s+\"[^\"]*\")?\)")
 SECTIONS = {"Armed conflicts and attacks", "International relations", "Politics and elections", "Law and crime"}
 DAY = re.compile(r"^[A-Z][a-z]+\s\d{1,2},\s2025\s\((2025-\d\d-\d\d)\)")
 BULLET = re.compile(r"^( *)[*+-] (.*)$")
@@ -88,6 +97,57 @@ def items(markdown):
     return out
 
 
+def post_items(markdown):
+    """(day, section, text) of each leaf bullet of one daily page."""
+    m = FRONT_DATE.search(markdown)
+    if not m:
+        return []
+    day, section, out = m.group(1), None, []
+    lines = [line.rstrip("\r") for line in markdown.splitlines()]
+    for i, line in enumerate(lines):
+        if line.startswith("#### "):
+            section = line[5:].strip()
+            continue
+        b = BULLET.match(line)
+        if not (b and section):
+            continue
+        nxt = BULLET.match(lines[i + 1]) if i + 1 < len(lines) else None
+        if nxt and len(nxt.group(1)) > len(b.group(1)):
+            continue  # a topic heading, not an item
+        text = POST_LINK.sub(r"\1", IMAGE.sub("", b.group(2))).replace("*", "").replace("\\", "")
+        text = SOURCES.sub("", text).replace("\xa0", " ").strip()
+        out.append((day, section, text))
+    return out
+
+
+def extract_posts(repo, taken):
+    """The third set: 330 items of the daily pages from March 2025 on, in a
+    fixed random order, none already in the first two sets."""
+    names = subprocess.run(["git", f"--git-dir={repo}", "ls-tree", "-r", "--name-only", "HEAD", "docs/_posts/"],
+                           capture_output=True, text=True, check=True).stdout.split()
+    found = []
+    for name in sorted(n for n in names if POSTS.match(n)):
+        md = subprocess.run(["git", f"--git-dir={repo}", "show", f"HEAD:{name}"], capture_output=True, text=True, check=True).stdout
+        found += [it for it in post_items(md) if it[1] in SECTIONS and len(it[2]) >= 60]
+    seen, unique = set(taken), []
+    for it in found:
+        if it[2] not in seen:
+            seen.add(it[2])
+            unique.append(it)
+    random.seed(20261204)
+    random.shuffle(unique)
+    write_set("ce3", unique[:330], len(unique))
+
+
+def write_set(name, chosen, pool):
+    docs_path, parts_dir, _ = SETS[name]
+    docs = [dict(id="wpce-" + hashlib.sha1(t.encode()).hexdigest()[:10], date=d, text=t) for d, _, t in chosen]
+    docs.sort(key=lambda d: (d["date"], d["id"]))
+    wikinews_va.write_jsonl(docs_path, docs)
+    wikinews_va.write_parts(parts_dir, [docs[i::4] for i in range(4)], docs[::5][:64])
+    print(f"{len(docs)} items of {pool} ({sum(len(d['text']) for d in docs)} characters) -> {docs_path}")
+
+
 def extract(repo):
     found = []
     for month in ("january", "february"):
@@ -104,12 +164,8 @@ def extract(repo):
     # The first set, then the next items of the same order (labelled after
     # the first was scored).
     for name, chosen in (("ce", unique[:330]), ("ce2", unique[330:660])):
-        docs_path, parts_dir, _ = SETS[name]
-        docs = [dict(id="wpce-" + hashlib.sha1(t.encode()).hexdigest()[:10], date=d, text=t) for d, _, t in chosen]
-        docs.sort(key=lambda d: (d["date"], d["id"]))
-        wikinews_va.write_jsonl(docs_path, docs)
-        wikinews_va.write_parts(parts_dir, [docs[i::4] for i in range(4)], docs[::5][:64])
-        print(f"{len(docs)} items of {len(unique)} ({sum(len(d['text']) for d in docs)} characters) -> {docs_path}")
+        write_set(name, chosen, len(unique))
+    extract_posts(repo, seen)
 
 
 def main():
