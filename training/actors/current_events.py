@@ -49,6 +49,8 @@ SETS = {
             os.path.join(ROOT, "training/data/actors_gold/gold_current_events_2.jsonl")),
     "ce3": (os.path.join(ROOT, "training/data/current_events/docs_3.jsonl"), os.path.join(ROOT, "training/data/actors_ce3"),
             os.path.join(ROOT, "training/data/actors_gold/gold_current_events_3.jsonl")),
+    "ce4": (os.path.join(ROOT, "training/data/current_events/docs_4.jsonl"), os.path.join(ROOT, "training/data/actors_ce4"),
+            os.path.join(ROOT, "training/data/actors_gold/gold_current_events_4.jsonl")),
 }
 # The daily pages after February 2025 (docs/_posts/), from which the third
 # set is drawn: March 2025 to the repository's last day.
@@ -121,8 +123,9 @@ def post_items(markdown):
 
 
 def extract_posts(repo, taken):
-    """The third set: 330 items of the daily pages from March 2025 on, in a
-    fixed random order, none already in the first two sets."""
+    """The third and fourth sets: 330 items each of the daily pages from
+    March 2025 on, in a fixed random order, none already in the first two
+    sets."""
     names = subprocess.run(["git", f"--git-dir={repo}", "ls-tree", "-r", "--name-only", "HEAD", "docs/_posts/"],
                            capture_output=True, text=True, check=True).stdout.split()
     found = []
@@ -137,6 +140,9 @@ def extract_posts(repo, taken):
     random.seed(20261204)
     random.shuffle(unique)
     write_set("ce3", unique[:330], len(unique))
+    # The fourth set, labelled after the third was scored: the next items
+    # of the same order.
+    write_set("ce4", unique[330:660], len(unique))
 
 
 def write_set(name, chosen, pool):

@@ -417,8 +417,11 @@ EXTRACTED_SETS = [
      CURRENT_EVENTS, "Wikipedia current events 2025, second set (development)",
      "Actor codes on Wikipedia's Current events items of January-February 2025, second set, development"),
     ("actors-current-events-3", "training/data/actors_gold/gold_current_events_3.jsonl", "training/data/current_events/docs_3.jsonl",
-     CURRENT_EVENTS, "Wikipedia current events 2025-26, third set (held out)",
-     "Actor codes on Wikipedia's Current events items of March 2025 to August 2026, third set, held out"),
+     CURRENT_EVENTS, "Wikipedia current events 2025-26, third set (development)",
+     "Actor codes on Wikipedia's Current events items of March 2025 to August 2026, third set, development"),
+    ("actors-current-events-4", "training/data/actors_gold/gold_current_events_4.jsonl", "training/data/current_events/docs_4.jsonl",
+     CURRENT_EVENTS, "Wikipedia current events 2025-26, fourth set (held out)",
+     "Actor codes on Wikipedia's Current events items of March 2025 to August 2026, fourth set, held out"),
 ]
 
 
