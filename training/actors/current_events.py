@@ -1,31 +1,36 @@
-"""A held-out actor gold set on Wikipedia's Current events portal of January
-and February 2025, kept out of git like the other fetched sets.
+"""Held-out actor gold sets on Wikipedia's Current events portal, kept out of
+git like the other fetched sets.
 
   python3 training/actors/current_events.py extract --repo GIT_DIR
-  python3 training/actors/current_events.py merge [--set ce2]
-  python3 training/actors/current_events.py agree [--set ce2]
+  python3 training/actors/current_events.py merge [--set ce2|ce3|ce4]
+  python3 training/actors/current_events.py agree [--set ce2|ce3|ce4]
 
-The items come from fordred/wikinews (tests/golden_html_references/
-january_2025_reference.md and february_2025_reference.md: the portal pages as
-Markdown; the text is Wikipedia editors' news summaries, CC BY-SA 4.0),
-brought with the search tool's `fetch`; GIT_DIR is the fetched repository's
-git directory. Each leaf item of the portal is one document, dated by its
-day, with the links' anchor text kept and the closing source names ("(Al
-Jazeera)") dropped. Known artefacts, kept so that the labels stay on the same
-text: where a link's target itself holds brackets, a stray `")` follows the
-anchor text (59 of the 330 items, e.g. 'the Iranian Foreign Ministry")
-summoned'), and one item is the page's footer (no names).
+The items come from fordred/wikinews (the text is Wikipedia editors' news
+summaries, CC BY-SA 4.0), brought with the search tool's `fetch`; GIT_DIR is
+the fetched repository's git directory. Each leaf item of the portal is one
+document, dated by its day, with the links' anchor text kept and the closing
+source names ("(Al Jazeera)") dropped.
+
+The first two sets are drawn from January and February 2025
+(tests/golden_html_references/january_2025_reference.md and
+february_2025_reference.md). Known artefacts, kept so that the labels stay
+on the same text: where a link's target itself holds brackets, a stray `")`
+follows the anchor text (59 of the first set's 330 items, e.g. 'the Iranian
+Foreign Ministry") summoned'), and one item is the page's footer (no names).
+The third and fourth are drawn from the daily pages of March 2025 to August
+2026 (docs/_posts/), whose links are unwrapped whole.
 
 extract  orders the items of the sections Armed conflicts and attacks,
          International relations, Politics and elections and Law and crime
          (at least 60 characters) by a fixed seed, and writes the first 330
          to training/data/current_events/docs.jsonl and the next 330 to
-         docs_2.jsonl, with the labellers' parts in training/data/actors_ce/
-         and actors_ce2/ (part1-4, second1-2 for a blind second labelling of
-         64 items).
+         docs_2.jsonl; then, from the later pages in another fixed order,
+         docs_3.jsonl and docs_4.jsonl. The labellers' parts go to
+         training/data/actors_ce/, actors_ce2/, actors_ce3/ and actors_ce4/
+         (part1-4, second1-2 for a blind second labelling of 64 items).
 merge    joins labels_part1-4.jsonl into
-         training/data/actors_gold/gold_current_events.jsonl (_2 for the
-         second set).
+         training/data/actors_gold/gold_current_events.jsonl (_2, _3, _4 for
+         the later sets).
 agree    span F1 and primary-actor kappa of the second labelling.
 """
 import argparse
