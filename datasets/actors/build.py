@@ -672,8 +672,8 @@ GROUPS = [
     ("Al Qaida", "IMGALQ"),
     ("al-Qaeda in the Arabian Peninsula", "YEMREB"), ("AQAP", "YEMREB"),
     ("al-Shabaab", "SOMREB"), ("al-Shabab", "SOMREB"), ("Al Shabaab", "SOMREB"),
-    ("Boko Haram", "NGAREB"), ("ISWAP", "NGAREB"),
-    ("Islamic State West Africa Province", "NGAREB"),
+    ("Boko Haram", "NGAREB"), ("ISWAP", "IMGISI"),  # IS's province, as IS-Somalia and ISCAP
+    ("Islamic State West Africa Province", "IMGISI"),
     ("PKK", "TURREB"), ("Kurdistan Workers' Party", "TURREB"),
     ("Kurdistan Workers Party", "TURREB"),
     ("Syrian Democratic Forces", "SYRREB"), ("SDF", "SYRREB"),
@@ -734,6 +734,7 @@ GROUPS = [
     # Spellings the sources lack (Wikipedia current events 2025-26, third set).
     ("Balochistan Liberation Army", "PAKREB"), ("BLA", "PAKREB"), ("Sudan Founding Alliance", "SDNREB"),
     ("Southern Transitional Council", "YEMREB"), ("Saraya Ansar al-Sunnah", "SYRREB"), ("La Barredora", "MEXREB"),
+    ("CODECO", "CODREB"), ("Cooperative for the Development of Congo", "CODREB"),
 ]
 # Groups whose status changed: dated rows (valid_from/valid_until inclusive).
 GROUPS_DATED = [

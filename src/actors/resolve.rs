@@ -36,6 +36,7 @@ impl<'a> Resolver<'a> {
         let folded: Vec<Vec<String>> = a.sentences.iter().map(|s| s.entities.iter().map(|e| fold(&text[e.span])).collect()).collect();
         let mut codes: DocActors = Vec::with_capacity(a.sentences.len());
         let mut learned = Memory::default();
+        let mut acronyms: HashMap<String, ActorCode> = HashMap::new();
         for (s, names) in a.sentences.iter().zip(&folded) {
             let mut row = Vec::with_capacity(s.entities.len());
             for (j, (e, key)) in s.entities.iter().zip(names).enumerate() {
@@ -53,7 +54,7 @@ impl<'a> Resolver<'a> {
                 row.push(code);
             }
             self.place_then_region(text, &s.entities, names, &mut row, day);
-            acronym_in_brackets(text, &s.entities, &mut row);
+            acronym_in_brackets(text, &s.entities, &mut row, &mut acronyms);
             self.name_in_pieces(text, &s.entities, &mut row, day);
             codes.push(row);
         }
@@ -101,7 +102,9 @@ impl<'a> Resolver<'a> {
             if e.kind == EntityKind::Per {
                 continue;
             }
-            if !key.contains(' ') && person_words.contains(key) {
+            if code.is_none() && acronyms.contains_key(key) {
+                *code = acronyms.get(key).cloned();
+            } else if !key.contains(' ') && person_words.contains(key) {
                 // "Israel" after "Israel Katz" is still the country: a
                 // given name alone is not how news names a person.
                 let state_name = !surnames.contains(key) && self.dict.lookup(key, day).is_some_and(|n| n.kind.is_state());
@@ -207,8 +210,11 @@ impl<'a> Resolver<'a> {
                 let title = format!("{} {word_after}", &text[first.span.end..last.span.start]).to_lowercase();
                 !["ambassador", "representative", "delegate"].iter().any(|w| title.contains(w))
             };
+            // "ISIS leader X": a transnational militant group is a body too.
             let ok = entities[j].kind != EntityKind::Per
-                && (igo || c.roles().any(|r| matches!(r, "PTY" | "REB" | "INS" | "OPP") || is_state_role(r)));
+                && (igo
+                    || c.primary().starts_with("IMG")
+                    || c.roles().any(|r| matches!(r, "PTY" | "REB" | "INS" | "OPP") || is_state_role(r)));
             ok.then(|| c.clone())
         };
         if i > 0 {
@@ -230,8 +236,9 @@ impl<'a> Resolver<'a> {
                     return Some(c.clone());
                 }
             }
-            // "the head of NATO, Hoop Scheffer": the title before the body.
-            if between == "," && entities[i - 1].kind == EntityKind::Org {
+            // "the head of NATO, Hoop Scheffer", "The leader of the Houthis
+            // Abdul-Malik al-Houthi": the title before the body.
+            if matches!(between, "," | "") && entities[i - 1].kind == EntityKind::Org {
                 let before = text[..entities[i - 1].span.start].trim_end();
                 let before = before.strip_suffix(" the").unwrap_or(before);
                 if let Some(title) = before.strip_suffix(" of") {
@@ -314,46 +321,58 @@ impl<'a> Resolver<'a> {
     }
 
     /// "Cambridge, Massachusetts", "Preston, Victoria, Australia", "Mayba in
-    /// Lubero Territory": a place the tables do not know (or know in
-    /// several countries) followed by a region or country is in that
-    /// country. Right to left, so a chain passes the country back.
+    /// Lubero Territory", "the Cal Miskaad mountains of the Bari Region",
+    /// "Bint Jbeil, Shebaa, and Shaqra, in southern Lebanon": a place the
+    /// tables do not know (or know in several countries) that the text puts
+    /// in a region or country is in that country. Right to left, so a chain
+    /// or a list passes the country back.
     fn place_then_region(&self, text: &str, entities: &[Entity], names: &[String], row: &mut [Option<ActorCode>], day: Option<&str>) {
+        let mut placed = vec![false; entities.len()];
         for i in (0..entities.len().saturating_sub(1)).rev() {
             let (e, next) = (&entities[i], &entities[i + 1]);
-            // "Al-Funduq in the West Bank", "Minembwe in South Kivu": the
-            // text says which place holds the unknown one.
-            let inside = e.kind == EntityKind::Loc && matches!(text[e.span.end..next.span.start].trim(), "in" | "in the");
-            if row[i].is_some() || next.kind != EntityKind::Loc || !(inside || place_then_comma(text, e, next)) {
+            if row[i].is_some() || e.kind != EntityKind::Loc || next.kind != EntityKind::Loc {
                 continue;
             }
+            let Some(link) = place_link(&text[e.span.end..next.span.start]) else { continue };
             // A country the sports rule left empty stays empty.
             if self.entry(&names[i], e.kind, day).is_some_and(|n| matches!(n.kind, NameKind::Country | NameKind::Demonym)) {
                 continue;
             }
-            // "Eastern Europe, Poland and Czechoslovakia" is a list.
-            let rest = text[next.span.end..].trim_start().trim_start_matches(',').trim_start();
-            if rest.starts_with("and ") || rest.starts_with("or ") || COMPASS_ADJECTIVES.iter().any(|w| names[i].starts_with(w)) {
+            // A building or site is no actor (GUIDELINES): "Kazan
+            // International Airport in Kazan"; nor is a sea.
+            let water = names[i].split(' ').next().is_some_and(|w| WATERS.contains(&w))
+                || names[i].rsplit(' ').next().is_some_and(|w| WATERS.contains(&w));
+            if water
+                || COMPASS_ADJECTIVES.iter().any(|w| names[i].starts_with(w))
+                || names[i].rsplit(' ').next().is_some_and(|w| FACILITIES.contains(&w))
+            {
                 continue;
             }
-            // A building or site is no actor (GUIDELINES): "Kazan
-            // International Airport in Kazan".
-            if names[i].rsplit(' ').next().is_some_and(|w| FACILITIES.contains(&w)) {
+            // A list of places the text placed shares their place; a list
+            // of known ones ("Eastern Europe, Poland and Czechoslovakia") is
+            // no chain.
+            let listed = placed[i + 1];
+            let rest = text[next.span.end..].trim_start().trim_start_matches(',').trim_start();
+            let known_list = link == PlaceLink::Comma && (rest.starts_with("and ") || rest.starts_with("or "));
+            if !listed && (link == PlaceLink::And || known_list) {
                 continue;
             }
             // A region or country, or a place this pass has just placed; a
             // city only where the text places it in turn ("Barajevo,
             // Belgrade, Serbia"); what a city holds ("the Adler Planetarium
             // in Chicago") is more often a site than a place.
-            let city_placed = || !inside && entities.get(i + 2).is_some_and(|third| place_then_comma(text, next, third));
-            let place = match self.entry(&names[i + 1], next.kind, day) {
-                Some(n) => {
-                    matches!(n.kind, NameKind::Country | NameKind::Region)
-                        || (matches!(n.kind, NameKind::City | NameKind::Capital) && city_placed())
-                }
-                None => row[i + 1].is_some(),
-            };
+            let city_placed = || link == PlaceLink::Comma && entities.get(i + 2).is_some_and(|third| place_then_comma(text, next, third));
+            let place = listed
+                || match self.entry(&names[i + 1], next.kind, day) {
+                    Some(n) => {
+                        matches!(n.kind, NameKind::Country | NameKind::Region)
+                            || (matches!(n.kind, NameKind::City | NameKind::Capital) && city_placed())
+                    }
+                    None => row[i + 1].is_some(),
+                };
             if place {
                 row[i] = row[i + 1].as_ref().map(|c| c.without_roles());
+                placed[i] = true;
             }
         }
     }
@@ -372,19 +391,28 @@ impl<'a> Resolver<'a> {
         demonym.then_some(titled)
     }
 
-    /// "Democratic Republic of the" + "Congo", "Lower" + "Juba": a place or
-    /// international organisation the entity model cut in two; both pieces
-    /// are it.
+    /// "Democratic Republic of the" + "Congo", "Lower" + "Juba", "Mohammed"
+    /// bin "Salman": a place, international organisation or person the
+    /// entity model cut in two; both pieces are it.
     fn name_in_pieces(&self, text: &str, entities: &[Entity], row: &mut [Option<ActorCode>], day: Option<&str>) {
         for i in 1..entities.len() {
             let (a, b) = (&entities[i - 1], &entities[i]);
-            if (row[i - 1].is_some() && row[i].is_some()) || !matches!(&text[a.span.end..b.span.start], "" | " " | " of " | " of the ") {
+            let between = &text[a.span.end..b.span.start];
+            // "Mohammed" bin "Salman": a person cut at a lower-case particle.
+            let people = a.kind == EntityKind::Per && b.kind == EntityKind::Per;
+            let particle = people && matches!(between, " bin " | " bint " | " ibn " | " al " | " de " | " da " | " van " | " von ");
+            if (row[i - 1].is_some() && row[i].is_some()) || !(particle || matches!(between, "" | " " | " of " | " of the ")) {
                 continue;
             }
             let whole = fold(&text[a.span.start..b.span.end]);
-            if let Some(entry) =
-                self.dict.lookup(&whole, day).filter(|n| n.kind == NameKind::Igo || (n.kind.is_place() && n.kind != NameKind::Demonym))
-            {
+            let fits = |n: &&Entry| {
+                if people {
+                    n.kind == NameKind::Person
+                } else {
+                    n.kind == NameKind::Igo || (n.kind.is_place() && n.kind != NameKind::Demonym)
+                }
+            };
+            if let Some(entry) = self.dict.lookup(&whole, day).filter(fits) {
                 row[i - 1] = Some(entry.code.clone());
                 row[i] = Some(entry.code.clone());
             }
@@ -595,10 +623,27 @@ impl<'a> Resolver<'a> {
         // "North Kivu Province", "Meta Department": a region the tables
         // know by its name alone (a city of the same name may be elsewhere:
         // "Bari Region" is Somalia's, Bari a city in Italy).
-        let rest = [" region", " province", " department", " territory", " district", " governorate", " state", " county"]
-            .iter()
-            .find_map(|p| folded.strip_suffix(p))?;
-        self.dict.lookup(rest, day).filter(|e| e.kind == NameKind::Region).map(|e| e.code.clone())
+        let (rest, kind) = [
+            " region",
+            " province",
+            " department",
+            " territory",
+            " district",
+            " governorate",
+            " state",
+            " county",
+            " voivodeship",
+            " oblast",
+            " municipality",
+            " prefecture",
+        ]
+        .iter()
+        .find_map(|p| Some((folded.strip_suffix(p)?, *p)))?;
+        // "Khartoum State", "Myawaddy District": a division named after its
+        // city, except a region ("Bari Region" is not Italy's Bari).
+        let entry = self.dict.lookup(rest, day)?;
+        let city_named = matches!(entry.kind, NameKind::City | NameKind::Capital) && kind != " region";
+        (entry.kind == NameKind::Region || city_named).then(|| entry.code.without_roles())
     }
 
     fn entry(&self, folded: &str, kind: EntityKind, day: Option<&str>) -> Option<&Entry> {
@@ -624,7 +669,15 @@ impl<'a> Resolver<'a> {
     fn titled(&self, before: &str, after: &str, day: Option<&str>) -> Option<ActorCode> {
         let before = before.trim_end().trim_end_matches(',').trim_end();
         let words: Vec<&str> = before.split_whitespace().collect();
-        let words = &words[words.len().saturating_sub(CONTEXT_WORDS)..];
+        let mut words = &words[words.len().saturating_sub(CONTEXT_WORDS)..];
+        // "Iranian ambassador to Pakistan X" is Iran's: the state after "to"
+        // is where the envoy serves.
+        if let Some(to) = words.iter().rposition(|w| *w == "to").filter(|&to| to > 0 && words.len() - to <= 4) {
+            let envoy = matches!(fold(words[to - 1]).as_str(), "ambassador" | "envoy" | "representative");
+            if envoy && self.state(&words[to + 1..], day).is_some() {
+                words = &words[..to];
+            }
+        }
         if is_former(words, after) {
             return None;
         }
@@ -644,7 +697,11 @@ impl<'a> Resolver<'a> {
             // Libertarian Party nominee for Governor of Virginia".
             .or_else(|| {
                 let of = words.iter().position(|w| *w == "of")?;
-                let titled = words[..of].iter().all(|w| matches!(*w, "the" | "a") || w.starts_with(char::is_uppercase));
+                // "the mayor of Konotop" too: an office, not "X, Libertarian
+                // Party nominee for Governor of Virginia".
+                let head: Vec<&str> = words[..of].iter().filter(|w| !matches!(**w, "the" | "a")).copied().collect();
+                let titled = head.iter().all(|w| w.starts_with(char::is_uppercase))
+                    || (!head.is_empty() && self.dict.agent(&fold(&head.join(" "))).is_some_and(is_state_part));
                 (closed && titled).then(|| self.title_of_place(&words, day)).flatten()
             })
     }
@@ -661,9 +718,25 @@ impl<'a> Resolver<'a> {
             // two lower-case words, or one capitalised, between a state and
             // an office only a state has.
             let public = t > 1 || PUBLIC_OFFICES.contains(&folded_title.as_str());
-            let lower = head.iter().rev().take_while(|w| w.chars().all(|c| c.is_ascii_lowercase()) && !matches!(**w, "the" | "of" | "and"));
+            let lower: Vec<&str> = head
+                .iter()
+                .rev()
+                .take_while(|w| w.chars().all(|c| c.is_ascii_lowercase()) && !matches!(**w, "the" | "of" | "and"))
+                .take(2)
+                .copied()
+                .collect();
             let capitalised = head.last().is_some_and(|w| w.starts_with(char::is_uppercase) && w.chars().all(char::is_alphabetic));
-            let skips = if public { lower.count().min(2).max(usize::from(capitalised)) } else { 0 };
+            // "Iranian foreign ministry spokesperson": a title any body has,
+            // of a state body named in lower case.
+            let of_state_body = lower.iter().any(|w| self.dict.agent(w).is_some_and(is_state_part))
+                || (lower.len() == 2 && self.dict.agent(&format!("{} {}", lower[1], lower[0])).is_some_and(is_state_part));
+            let skips = if public {
+                lower.len().max(usize::from(capitalised))
+            } else if of_state_body {
+                lower.len()
+            } else {
+                0
+            };
             for skip in 0..=skips {
                 let head = &head[..head.len() - skip];
                 for c in (1..=3.min(head.len())).rev() {
@@ -747,7 +820,12 @@ impl<'a> Resolver<'a> {
             if let Some(inst) = self.dict.lookup(&words[c..].join(" "), day).filter(|e| e.code.primary() == state.primary()) {
                 return Some(inst.code.clone());
             }
-            return self.role_inside(&words[c..]).map(|r| state.with_role(r));
+            // "Honduran National Electoral Council", "U.S. Office of Foreign
+            // Assets Control": a state word before a body the tables do not
+            // know, named by its kind.
+            let head = words.last().and_then(|w| INSTITUTION_HEADS.iter().find(|(h, _)| h == w));
+            let role = || head.and_then(|(_, r)| ActorCode::parse(r));
+            return self.role_inside(&words[c..]).cloned().or_else(role).map(|r| state.with_role(&r));
         }
         // "Irving Police Department", "Los Angeles Sheriff's office": a
         // city's or region's own police or government is its country's.
@@ -788,6 +866,57 @@ fn is_possessive(between: &str) -> bool {
     matches!(between.trim(), "'s" | "’s")
 }
 
+/// How the words between two places relate them.
+#[derive(Clone, Copy, PartialEq)]
+enum PlaceLink {
+    /// "Barajevo, Belgrade": the second may hold the first.
+    Comma,
+    /// "Minembwe in South Kivu", "the Cal Miskaad mountains of the Bari
+    /// Region": the second holds the first.
+    Inside,
+    /// "Shebaa, and Shaqra": two of a list.
+    And,
+}
+
+/// The link the words between two places make, if any: a kind of place
+/// ("mountains", "refugee camp") may come first, and a compass word
+/// ("southern") last.
+fn place_link(between: &str) -> Option<PlaceLink> {
+    let lower = between.trim().to_lowercase();
+    let mut rest = lower.as_str();
+    let mut kinded = false;
+    if let Some(r) = PLACE_KINDS.iter().find_map(|k| rest.strip_prefix(k).filter(|r| r.is_empty() || r.starts_with([' ', ',']))) {
+        rest = r.trim_start();
+        kinded = true;
+    }
+    if let Some((head, last)) = rest.rsplit_once(' ') {
+        if COMPASS_ADJECTIVES.iter().any(|c| c.trim_end() == last) {
+            rest = head;
+        }
+    }
+    match rest {
+        "," => Some(if kinded { PlaceLink::Inside } else { PlaceLink::Comma }),
+        "in" | "in the" | ", in" | ", in the" => Some(PlaceLink::Inside),
+        "of" | "of the" if kinded => Some(PlaceLink::Inside),
+        "and" | ", and" | "or" | ", or" if !kinded => Some(PlaceLink::And),
+        _ => None,
+    }
+}
+
+/// Seas and straits, which no country holds ("the Bay of Bengal area of
+/// India").
+const WATERS: [&str; 6] = ["bay", "gulf", "ocean", "sea", "strait", "straits"];
+
+/// Kinds of place that news puts between a place and the one holding it,
+/// longest first ("refugee camp" before "camp").
+#[rustfmt::skip]
+const PLACE_KINDS: [&str; 32] = [
+    "mountain ranges", "mountain range", "refugee camp", "municipalities", "neighbourhood", "neighborhood", "municipality",
+    "governorate", "settlement", "mountains", "mountain", "counties", "district", "province", "villages", "locality", "kibbutz",
+    "village", "valley", "region", "county", "island", "towns", "state", "areas", "area", "town", "city", "camp", "islands",
+    "border town", "oblast",
+];
+
 /// Whether `a` is a place and only a comma stands between it and `b`.
 fn place_then_comma(text: &str, a: &Entity, b: &Entity) -> bool {
     a.kind == EntityKind::Loc && text[a.span.end..b.span.start].trim() == ","
@@ -800,7 +929,7 @@ fn around<'t>(text: &'t str, s: &Sentence, e: &Entity) -> (&'t str, &'t str) {
 
 /// "Transitional National Government (TNG)", "the NAF (Nigerian Air
 /// Force)": a name and its short form in brackets are one actor.
-fn acronym_in_brackets(text: &str, entities: &[Entity], row: &mut [Option<ActorCode>]) {
+fn acronym_in_brackets(text: &str, entities: &[Entity], row: &mut [Option<ActorCode>], acronyms: &mut HashMap<String, ActorCode>) {
     for i in 1..entities.len() {
         let (a, b) = (&entities[i - 1], &entities[i]);
         let bracketed = text[a.span.end..b.span.start].trim() == "(" && text[b.span.end..].trim_start().starts_with(')');
@@ -815,6 +944,11 @@ fn acronym_in_brackets(text: &str, entities: &[Entity], row: &mut [Option<ActorC
             (Some(c), None) => row[i] = Some(c),
             (None, Some(c)) => row[i - 1] = Some(c),
             _ => {}
+        }
+        // The short form stands for the body in the rest of the document
+        // ("The PCD estimates...").
+        if let Some(c) = &row[i] {
+            acronyms.insert(fold(short), c.clone());
         }
     }
 }
@@ -832,10 +966,11 @@ fn is_acronym_of(short: &str, long: &str) -> bool {
 /// Participles that make a name an adjective of its actor ("Hamas-run
 /// ministry", "Saudi-led coalition"): the name is the part before them.
 #[rustfmt::skip]
-const COMPOUND_TAILS: [&str; 33] = [
+const COMPOUND_TAILS: [&str; 37] = [
     "run", "led", "based", "backed", "held", "occupied", "controlled", "allied", "sponsored", "funded", "linked", "aligned",
     "affiliated", "owned", "ruled", "dominated", "supported", "armed", "trained", "brokered", "mediated", "administered",
     "made", "built", "supplied", "imposed", "drafted", "hosted", "organised", "organized", "financed", "installed", "appointed",
+    "launched", "operated", "designated", "claimed",
 ];
 
 fn compound_head(name: &str) -> Option<&str> {
@@ -965,6 +1100,17 @@ const COMPASS: [&str; 4] = ["north", "south", "east", "west"];
 const IGO_BODY_WORDS: [&str; 14] = [
     "mission", "missions", "council", "commission", "agency", "agencies", "envoy", "envoys", "official", "officials", "secretariat",
     "observers", "monitors", "inspectors",
+];
+
+/// Last words of a state body's name, and the role of the body: "Honduran
+/// National Electoral Council" is Honduras's government. (Committees and
+/// boards are as often sports bodies: "Australian Paralympic Committee".)
+#[rustfmt::skip]
+const INSTITUTION_HEADS: [(&str, &str); 22] = [
+    ("agency", "GOV"), ("authority", "GOV"), ("bureau", "GOV"), ("command", "MIL"), ("commission", "GOV"), ("control", "GOV"),
+    ("corps", "MIL"), ("council", "GOV"), ("court", "JUD"), ("defence", "GOV"), ("defense", "GOV"), ("department", "GOV"),
+    ("directorate", "GOV"), ("forces", "MIL"), ("guard", "MIL"), ("ministry", "GOV"), ("office", "GOV"), ("police", "COP"),
+    ("secretariat", "GOV"), ("service", "GOV"), ("tribunal", "JUD"), ("administration", "GOV"),
 ];
 
 /// Last words of an international organisation's event, not body
@@ -1220,7 +1366,17 @@ mod tests {
         Yoon Suk Yeol\tKORGOV\tperson\n\
         United States\tUSA\tcountry\n\
         U.S.\tUSA\tcountry\n\
-        African Union\tIGOAFU\tigo\n";
+        African Union\tIGOAFU\tigo\n\
+        Lebanon\tLBN\tcountry\n\
+        Pakistan\tPAK\tcountry\n\
+        Puntland\tSOM\tregion\n\
+        Khartoum\tSDNGOV\tcapital\n\
+        Honduran\tHND\tdemonym\n\
+        ISIS\tIMGISI\tgroup\n\
+        Mohammed bin Salman\tSAUGOV\tperson\n\
+        ambassador\tGOV\tagent\n\
+        spokesperson\tGOV\tagent\n\
+        foreign ministry\tGOV\tagent\n";
 
     /// Annotates `text` with an entity at every `[...]` (PER when the
     /// bracket starts with `@`, ORG with `#`, LOC otherwise), one sentence
@@ -1428,8 +1584,8 @@ mod tests {
             ("[#Hamas] ([#IRM]) met.", &["PSEREB", ""]),
             // A dateline's agency is not the place.
             ("[WASHINGTON] ([#AP]) — Officials spoke.", &["USA", ""]),
-            // An ambassador to an IGO is not its official.
-            ("[Iran]'s [#NATO] Ambassador [@Ali Khan] spoke.", &["IRN", "IGONAT", ""]),
+            // An ambassador to an IGO is not its official, but his state's.
+            ("[Iran]'s [#NATO] Ambassador [@Ali Khan] spoke.", &["IRN", "IGONAT", "IRNGOV"]),
             ("[#NATO] spokesman [@Ali Khan] spoke.", &["IGONAT", "IGONAT"]),
             // US party words in a text that names the US.
             ("[#Republicans] in the [United States] agreed.", &["USAPTY", "USA"]),
@@ -1534,6 +1690,24 @@ mod tests {
             // for a namesake.
             ("[Iranian] president [@Recep Tayyip Erdoğan] spoke.", &["IRNGOV", "IRNGOV"]),
             ("[Turkish] president [@Recep Tayyip Erdoğan] spoke.", &["TURGOV", "TURGOV"]),
+            // Lists and kinds of place between a place and the one holding it.
+            ("Strikes in [Bint Jbeil], [Shebaa], and [Shaqra], in southern [Lebanon].", &["LBN", "LBN", "LBN", "LBN"]),
+            ("Fighting in the [Cal Miskaad] mountains of [Puntland].", &["SOM", "SOM"]),
+            ("Killed in the [Zamzam] refugee camp in [Puntland].", &["SOM", "SOM"]),
+            ("Storms over the [Bay of Bengal] area of [Pakistan].", &["", "PAK"]),
+            ("Talks in [Serbia], [Lebanon] and [Pakistan].", &["SRB", "LBN", "PAK"]),
+            ("Mines cleared in [Khartoum State].", &["SDN"]),
+            // A short form in brackets stands for the body later on; a
+            // state word before a body named by its kind.
+            ("The [#Honduran National Electoral Council] ([#HNEC]) met.\nThe [#HNEC] spoke.", &["HNDGOV", "HNDGOV", "HNDGOV"]),
+            // A militant group's leader; a person cut at "bin".
+            ("[#ISIS] leader [@Ali Khan] was killed.", &["IMGISI", "IMGISI"]),
+            ("Crown Prince [@Mohammed] bin [@Salman] met [@Yoon Suk Yeol].", &["SAUGOV", "SAUGOV", "KORGOV"]),
+            // A title of a state body in lower case; an envoy's own state;
+            // an office of a place in apposition.
+            ("[Iranian] foreign ministry spokesperson [@Ali Khan] spoke.", &["IRNGOV", "IRNGOV"]),
+            ("[Iranian] ambassador to [Pakistan] [@Ali Khan] spoke.", &["IRNGOV", "PAK", "IRNGOV"]),
+            ("[@Ali Khan], the mayor of [El Paso], spoke.", &["USAGOV", "USA"]),
         ];
         for (marked, want) in &cases {
             assert_eq!(codes(marked, Some("2025-02-01")), *want, "{marked}");

@@ -56,6 +56,8 @@ SETS = {
             os.path.join(ROOT, "training/data/actors_gold/gold_current_events_3.jsonl")),
     "ce4": (os.path.join(ROOT, "training/data/current_events/docs_4.jsonl"), os.path.join(ROOT, "training/data/actors_ce4"),
             os.path.join(ROOT, "training/data/actors_gold/gold_current_events_4.jsonl")),
+    "ce5": (os.path.join(ROOT, "training/data/current_events/docs_5.jsonl"), os.path.join(ROOT, "training/data/actors_ce5"),
+            os.path.join(ROOT, "training/data/actors_gold/gold_current_events_5.jsonl")),
 }
 # The daily pages after February 2025 (docs/_posts/), from which the third
 # set is drawn: March 2025 to the repository's last day.
@@ -148,14 +150,17 @@ def extract_posts(repo, taken):
     # The fourth set, labelled after the third was scored: the next items
     # of the same order.
     write_set("ce4", unique[330:660], len(unique))
+    # The fifth, labelled after the fourth was scored: twice the size, for
+    # a narrower interval, in six parts.
+    write_set("ce5", unique[660:1320], len(unique), parts=6)
 
 
-def write_set(name, chosen, pool):
+def write_set(name, chosen, pool, parts=4):
     docs_path, parts_dir, _ = SETS[name]
     docs = [dict(id="wpce-" + hashlib.sha1(t.encode()).hexdigest()[:10], date=d, text=t) for d, _, t in chosen]
     docs.sort(key=lambda d: (d["date"], d["id"]))
     wikinews_va.write_jsonl(docs_path, docs)
-    wikinews_va.write_parts(parts_dir, [docs[i::4] for i in range(4)], docs[::5][:64])
+    wikinews_va.write_parts(parts_dir, [docs[i::parts] for i in range(parts)], docs[::5][:64])
     print(f"{len(docs)} items of {pool} ({sum(len(d['text']) for d in docs)} characters) -> {docs_path}")
 
 

@@ -141,8 +141,9 @@ def check(doc, text, where):
 def merge(docs_path, parts_dir, gold_path):
     texts = {d["id"]: d for d in read_jsonl(docs_path)}
     gold = []
-    for i in range(1, 5):
-        path = os.path.join(parts_dir, f"labels_part{i}.jsonl")
+    parts = sorted(f for f in os.listdir(parts_dir) if re.fullmatch(r"labels_part\d+\.jsonl", f))
+    for name in parts:
+        path = os.path.join(parts_dir, name)
         for d in read_jsonl(path):
             src = texts.pop(d["id"], None)
             if src is None or src["text"] != d["text"] or src["date"] != d["date"]:
