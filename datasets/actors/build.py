@@ -622,7 +622,7 @@ IGOS = [
     ("AU Peace and Security Council", "IGOAFU"),
     ("Commonwealth of Independent States", "IGOCIS"),
     ("Collective Security Treaty Organization", "IGOCST"), ("CSTO", "IGOCST"),
-    ("Shanghai Cooperation Organisation", "IGOSCO"),
+    ("Shanghai Cooperation Organisation", "IGOSCO"), ("SCO", "IGOSCO"),
     ("Shanghai Cooperation Organization", "IGOSCO"),
     ("International Organization for Migration", "IGOIOM"),
     # Added for the Wikipedia current events 2025 development sets.
@@ -735,6 +735,10 @@ GROUPS = [
     ("Balochistan Liberation Army", "PAKREB"), ("BLA", "PAKREB"), ("Sudan Founding Alliance", "SDNREB"),
     ("Southern Transitional Council", "YEMREB"), ("Saraya Ansar al-Sunnah", "SYRREB"), ("La Barredora", "MEXREB"),
     ("CODECO", "CODREB"), ("Cooperative for the Development of Congo", "CODREB"),
+    # Spellings the sources lack (Wikipedia current events 2025-26, fifth set).
+    ("Jama'at Nusrat al-Islam wal-Muslimin", "MLIREB"), ("Jama'at Nasr al-Islam wal Muslimin", "MLIREB"),
+    ("Clan del Golfo", "COLREB"), ("Gulf Clan", "COLREB"), ("Hasm Movement", "EGYREB"), ("Azawad Liberation Front", "MLIREB"),
+    ("Danab Brigade", "SOMMIL"), ("Uganda People's Defence Force", "UGAMIL"),
 ]
 # Groups whose status changed: dated rows (valid_from/valid_until inclusive).
 GROUPS_DATED = [
@@ -832,6 +836,8 @@ AGENTS = [
     ("emir", "GOV"), ("sultan", "GOV"), ("crown prince", "GOV"),
     # Not a general: the head of state's representative (Canada, Australia).
     ("governor general", "GOV"), ("governor-general", "GOV"),
+    # A legislature's presiding officer ("Lebanese parliament speaker X").
+    ("speaker", "LEG"), ("parliament speaker", "LEG"),
 ]
 # Agent words from Phoenix that are dropped as ambiguous in English news
 # (upper case, Phoenix spelling, underscores as spaces).

@@ -5,7 +5,8 @@
 //! grain to Afghanistan"); the event coders' convention, and the PLOVER
 //! records' gold roles, make it the target. So in a sentence with a source
 //! and no target, every other coded actor that is not the source's own
-//! country or organisation becomes a target. Before that, a passive clause
+//! country or organisation (a state and its government are one; its judges
+//! and its government two) becomes a target. Before that, a passive clause
 //! ("a camp was attacked by Burundian militiamen") turns round: the agent
 //! after "by" is the source and the sourced subject before the verb the
 //! target, which the model, trained mostly on active sentences, gets
@@ -84,22 +85,24 @@ fn turn_passive_round(text: &str, s: &Sentence, roles: &mut [Option<Role>]) {
 }
 
 /// In a sentence with a source and no target, the coded actors that are
-/// not the source's own country or organisation become targets.
+/// not the source's own country or organisation, or the same part of it,
+/// become targets.
 fn add_targets(s: &Sentence, roles: &mut [Option<Role>]) {
     let has = |roles: &[Option<Role>], r: Role| roles.contains(&Some(r));
     if !has(roles, Role::Source) || has(roles, Role::Target) {
         return;
     }
-    let sources: Vec<&str> = s
-        .entities
-        .iter()
-        .zip(roles.iter())
-        .filter(|(_, r)| **r == Some(Role::Source))
-        .filter_map(|(e, _)| e.actor.as_ref())
-        .map(ActorCode::primary)
-        .collect();
+    let sources: Vec<&ActorCode> =
+        s.entities.iter().zip(roles.iter()).filter(|(_, r)| **r == Some(Role::Source)).filter_map(|(e, _)| e.actor.as_ref()).collect();
+    // A state and its government are one actor; two parts of a state (a
+    // judge and the government's officials) are two.
+    let own = |c: &ActorCode| {
+        sources
+            .iter()
+            .any(|s| s.primary() == c.primary() && (s.roles().next().is_none() || c.roles().next().is_none() || s.as_str() == c.as_str()))
+    };
     for (e, role) in s.entities.iter().zip(roles.iter_mut()) {
-        if *role == Some(Role::Other) && e.actor.as_ref().is_some_and(|c| !sources.contains(&c.primary())) {
+        if *role == Some(Role::Other) && e.actor.as_ref().is_some_and(|c| !own(c)) {
             *role = Some(Role::Target);
         }
     }
@@ -164,6 +167,9 @@ mod tests {
             (&[(Source, "IRN"), (Other, "IRNGOV"), (Other, ""), (Other, "TUR")], &[(0, 3)]),
             // An uncoded source still has coded bystanders.
             (&[(Source, ""), (Other, "SYR")], &[(0, 1)]),
+            // Another part of the source's state is another actor: a
+            // Chilean judge investigates Chilean government officials.
+            (&[(Source, "CHLJUD"), (Other, "CHLGOV"), (Other, "CHL")], &[(0, 1)]),
         ];
         for (entities, want) in cases {
             let mut a = Annotated::new(Document::new("d", "", Origin { path: None, line: None }));

@@ -58,6 +58,8 @@ SETS = {
             os.path.join(ROOT, "training/data/actors_gold/gold_current_events_4.jsonl")),
     "ce5": (os.path.join(ROOT, "training/data/current_events/docs_5.jsonl"), os.path.join(ROOT, "training/data/actors_ce5"),
             os.path.join(ROOT, "training/data/actors_gold/gold_current_events_5.jsonl")),
+    "ce6": (os.path.join(ROOT, "training/data/current_events/docs_6.jsonl"), os.path.join(ROOT, "training/data/actors_ce6"),
+            os.path.join(ROOT, "training/data/actors_gold/gold_current_events_6.jsonl")),
 }
 # The daily pages after February 2025 (docs/_posts/), from which the third
 # set is drawn: March 2025 to the repository's last day.
@@ -150,9 +152,10 @@ def extract_posts(repo, taken):
     # The fourth set, labelled after the third was scored: the next items
     # of the same order.
     write_set("ce4", unique[330:660], len(unique))
-    # The fifth, labelled after the fourth was scored: twice the size, for
-    # a narrower interval, in six parts.
+    # The fifth and sixth, each labelled after the one before was scored:
+    # twice the size, for a narrower interval, in six parts.
     write_set("ce5", unique[660:1320], len(unique), parts=6)
+    write_set("ce6", unique[1320:1980], len(unique), parts=6)
 
 
 def write_set(name, chosen, pool, parts=4):

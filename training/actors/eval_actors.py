@@ -423,8 +423,11 @@ EXTRACTED_SETS = [
      CURRENT_EVENTS, "Wikipedia current events 2025-26, fourth set (development)",
      "Actor codes on Wikipedia's Current events items of March 2025 to August 2026, fourth set, development"),
     ("actors-current-events-5", "training/data/actors_gold/gold_current_events_5.jsonl", "training/data/current_events/docs_5.jsonl",
-     CURRENT_EVENTS, "Wikipedia current events 2025-26, fifth set (held out)",
-     "Actor codes on Wikipedia's Current events items of March 2025 to August 2026, fifth set, held out"),
+     CURRENT_EVENTS, "Wikipedia current events 2025-26, fifth set (development)",
+     "Actor codes on Wikipedia's Current events items of March 2025 to August 2026, fifth set, development"),
+    ("actors-current-events-6", "training/data/actors_gold/gold_current_events_6.jsonl", "training/data/current_events/docs_6.jsonl",
+     CURRENT_EVENTS, "Wikipedia current events 2025-26, sixth set (held out)",
+     "Actor codes on Wikipedia's Current events items of March 2025 to August 2026, sixth set, held out"),
 ]
 
 
