@@ -57,8 +57,8 @@ def readme_table(r):
     st, rn, rg = r["stance-test"], r["realnews-test"], r["realnews-gum"]
     pl, aw, ai = r["actors-plover"], r["actors-wikinews"], r["actors-interviews"]
     c1, c2, c3, c4 = r["actors-conflibert"], r["actors-conflibert-2"], r["actors-conflibert-3"], r["actors-conflibert-4"]
-    w1, w2, h = r["actors-wikinews-2019"], r["actors-wikinews-2019-2"], r["actors-current-events-4"]
-    g1, g2, g3 = r["actors-current-events"], r["actors-current-events-2"], r["actors-current-events-3"]
+    w1, w2, h = r["actors-wikinews-2019"], r["actors-wikinews-2019-2"], r["actors-current-events-6"]
+    g = [r["actors-current-events"]] + [r[f"actors-current-events-{i}"] for i in range(2, 6)]
     return "\n".join([
         "| task | set | score | report |",
         "|---|---|---|---|",
@@ -80,16 +80,14 @@ def readme_table(r):
         f"(precision {f3(pl['all.dyad_precision'])} / {f3(pl['heldout.dyad_precision'])}); dictionary-only baseline "
         f"{f3(pl['all.baseline_dyad_recall'])} / {f3(pl['heldout.baseline_dyad_recall'])} "
         f"({f3(pl['all.baseline_dyad_precision'])} / {f3(pl['heldout.baseline_dyad_precision'])}) | `actors-plover` |",
-        f"| actors | **Wikipedia current events 2025-26, fourth set, held out** ({h['mentions']} mentions, "
-        f"`training/data/actors_gold/gold_current_events_4.jsonl`) | "
+        f"| actors | **Wikipedia current events 2025-26, sixth set, held out** ({h['mentions']} mentions, "
+        f"`datasets/actors/gold_current_events_6.jsonl`) | "
         f"**accuracy {f3(h['actor_accuracy'])}** (95% CI {f3(h['actor_accuracy_ci95'][0])}-{f3(h['actor_accuracy_ci95'][1])}) "
         f"on the {h['mentions_found']} the entity model finds (with role codes {f3(h['actor_accuracy_with_roles'])}) "
-        f"| `actors-current-events-4` |",
-        f"| actors | Wikipedia current events, first / second / third set, development ({g1['mentions']} / {g2['mentions']} / "
-        f"{g3['mentions']} mentions, `training/data/actors_gold/gold_current_events*.jsonl`) | "
-        f"accuracy {f3(g1['actor_accuracy'])} / {f3(g2['actor_accuracy'])} / {f3(g3['actor_accuracy'])} (with role codes "
-        f"{f3(g1['actor_accuracy_with_roles'])} / {f3(g2['actor_accuracy_with_roles'])} / {f3(g3['actor_accuracy_with_roles'])}) "
-        f"| `actors-current-events`, `-2`, `-3` |",
+        f"| `actors-current-events-6` |",
+        f"| actors | Wikipedia current events, sets 1-5, development ({' / '.join(str(x['mentions']) for x in g)} mentions, "
+        f"`training/data/actors_gold/gold_current_events*.jsonl`) | "
+        f"accuracy {' / '.join(f3(x['actor_accuracy']) for x in g)} | `actors-current-events`, `-2` ... `-5` |",
         f"| actors | Wikinews articles 2019-2020, first / second set, development ({w1['mentions']} / {w2['mentions']} mentions, "
         f"`training/data/actors_gold/gold_wikinews_va*.jsonl`) | "
         f"accuracy {f3(w1['actor_accuracy'])} / {f3(w2['actor_accuracy'])} (with role codes "
@@ -164,7 +162,7 @@ def main():
     names = ["conll-dev", "conll-test", "recent-news", "stance-dev", "stance-test", "plover-heldout", "realnews-dev", "actors-plover", "actors-wikinews", "actors-interviews",
              "actors-conflibert", "actors-conflibert-2", "actors-conflibert-3", "actors-conflibert-4", "actors-wikinews-2019",
              "actors-wikinews-2019-2", "actors-current-events", "actors-current-events-2", "actors-current-events-3", "actors-current-events-4",
-             "realnews-gum", "realnews-test"]
+             "actors-current-events-5", "actors-current-events-6", "realnews-gum", "realnews-test"]
     reports = {n: load(n) for n in names}
     stale = False
     for rel, render in [("README.md", readme_table), ("models/README.md", card_table)]:

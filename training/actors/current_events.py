@@ -2,8 +2,8 @@
 git like the other fetched sets.
 
   python3 training/actors/current_events.py extract --repo GIT_DIR
-  python3 training/actors/current_events.py merge [--set ce2|ce3|ce4]
-  python3 training/actors/current_events.py agree [--set ce2|ce3|ce4]
+  python3 training/actors/current_events.py merge [--set ce2|...|ce6]
+  python3 training/actors/current_events.py agree [--set ce2|...|ce6]
 
 The items come from fordred/wikinews (the text is Wikipedia editors' news
 summaries, CC BY-SA 4.0), brought with the search tool's `fetch`; GIT_DIR is
@@ -25,12 +25,15 @@ extract  orders the items of the sections Armed conflicts and attacks,
          (at least 60 characters) by a fixed seed, and writes the first 330
          to training/data/current_events/docs.jsonl and the next 330 to
          docs_2.jsonl; then, from the later pages in another fixed order,
-         docs_3.jsonl and docs_4.jsonl. The labellers' parts go to
-         training/data/actors_ce/, actors_ce2/, actors_ce3/ and actors_ce4/
-         (part1-4, second1-2 for a blind second labelling of 64 items).
-merge    joins labels_part1-4.jsonl into
-         training/data/actors_gold/gold_current_events.jsonl (_2, _3, _4 for
-         the later sets).
+         docs_3.jsonl and docs_4.jsonl (330 items each) and docs_5.jsonl and
+         docs_6.jsonl (660 each). The labellers' parts go to
+         training/data/actors_ce/ ... actors_ce6/ (part1-4, or 1-6 for the
+         larger sets, and second1-2 for a blind second labelling of 64
+         items).
+merge    joins the labellers' labels_part*.jsonl into
+         training/data/actors_gold/gold_current_events.jsonl (_2 to _5 for
+         the later sets); the sixth, the held-out set, goes to
+         datasets/actors/gold_current_events_6.jsonl, which is committed.
 agree    span F1 and primary-actor kappa of the second labelling.
 """
 import argparse
@@ -58,8 +61,10 @@ SETS = {
             os.path.join(ROOT, "training/data/actors_gold/gold_current_events_4.jsonl")),
     "ce5": (os.path.join(ROOT, "training/data/current_events/docs_5.jsonl"), os.path.join(ROOT, "training/data/actors_ce5"),
             os.path.join(ROOT, "training/data/actors_gold/gold_current_events_5.jsonl")),
+    # The held-out set is committed (Wikipedia's text is CC BY-SA 4.0; see
+    # datasets/actors/GOLD.md), so that a fresh clone scores it.
     "ce6": (os.path.join(ROOT, "training/data/current_events/docs_6.jsonl"), os.path.join(ROOT, "training/data/actors_ce6"),
-            os.path.join(ROOT, "training/data/actors_gold/gold_current_events_6.jsonl")),
+            os.path.join(ROOT, "datasets/actors/gold_current_events_6.jsonl")),
 }
 # The daily pages after February 2025 (docs/_posts/), from which the third
 # set is drawn: March 2025 to the repository's last day.
