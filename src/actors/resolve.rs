@@ -672,22 +672,7 @@ impl<'a> Resolver<'a> {
         // "North Kivu Province", "Meta Department": a region the tables
         // know by its name alone (a city of the same name may be elsewhere:
         // "Bari Region" is Somalia's, Bari a city in Italy).
-        let (rest, kind) = [
-            " region",
-            " province",
-            " department",
-            " territory",
-            " district",
-            " governorate",
-            " state",
-            " county",
-            " voivodeship",
-            " oblast",
-            " municipality",
-            " prefecture",
-        ]
-        .iter()
-        .find_map(|p| Some((folded.strip_suffix(p)?, *p)))?;
+        let (rest, kind) = DIVISION_KINDS.iter().find_map(|p| Some((folded.strip_suffix(p)?, *p)))?;
         // "Khartoum State", "Myawaddy District": a division named after its
         // city; not a region or governorate ("Bari Region" is not Italy's
         // Bari, "Mount Lebanon Governorate" not Pennsylvania's town).
@@ -921,8 +906,6 @@ impl<'a> Resolver<'a> {
     }
 }
 
-/// Whether the text between two names makes the first own the second
-/// ("Iran's Quds Force").
 /// States whose people's names, in English news too, put the family name
 /// first (Japan's are written in Western order).
 const FAMILY_NAME_FIRST: [&str; 6] = ["CHN", "HKG", "KOR", "MAC", "PRK", "TWN"];
@@ -935,6 +918,8 @@ const FACILITIES: &[&str] = &[
     "station", "street", "temple", "tower", "university",
 ];
 
+/// Whether the text between two names makes the first own the second
+/// ("Iran's Quds Force").
 fn is_possessive(between: &str) -> bool {
     matches!(between.trim(), "'s" | "’s")
 }
@@ -975,6 +960,14 @@ fn place_link(between: &str) -> Option<PlaceLink> {
         _ => None,
     }
 }
+
+/// Kinds of division that follow a region's or city's name ("North Kivu
+/// Province", "Khartoum State").
+#[rustfmt::skip]
+const DIVISION_KINDS: [&str; 12] = [
+    " region", " province", " department", " territory", " district", " governorate", " state", " county", " voivodeship", " oblast",
+    " municipality", " prefecture",
+];
 
 /// The branches of an armed body named after it.
 const BRANCHES: [&str; 9] = ["navy", "army", "air force", "ground forces", "aerospace force", "command", "units", "unit", "wing"];

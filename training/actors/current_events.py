@@ -65,6 +65,8 @@ SETS = {
     # datasets/actors/GOLD.md), so that a fresh clone scores it.
     "ce6": (os.path.join(ROOT, "training/data/current_events/docs_6.jsonl"), os.path.join(ROOT, "training/data/actors_ce6"),
             os.path.join(ROOT, "datasets/actors/gold_current_events_6.jsonl")),
+    "ce7": (os.path.join(ROOT, "training/data/current_events/docs_7.jsonl"), os.path.join(ROOT, "training/data/actors_ce7"),
+            os.path.join(ROOT, "datasets/actors/gold_current_events_7.jsonl")),
 }
 # The daily pages after February 2025 (docs/_posts/), from which the third
 # set is drawn: March 2025 to the repository's last day.
@@ -161,6 +163,9 @@ def extract_posts(repo, taken):
     # twice the size, for a narrower interval, in six parts.
     write_set("ce5", unique[660:1320], len(unique), parts=6)
     write_set("ce6", unique[1320:1980], len(unique), parts=6)
+    # The seventh, labelled after the sixth was scored, to confirm its
+    # score with the same frozen rules.
+    write_set("ce7", unique[1980:2640], len(unique), parts=6)
 
 
 def write_set(name, chosen, pool, parts=4):
