@@ -45,11 +45,11 @@ if [ "${1:-}" = "--test" ]; then
     run realnews-gum datasets/stance/realnews/gum_test.jsonl
     if [ -f training/data/realnews/realnews_test.jsonl ]; then run realnews-test training/data/realnews/realnews_test.jsonl; fi
 fi
-# Actor codes, event roles and dyads (the held-out Current events set, GUM Wikinews and ConfliBERT
+# Actor codes, event roles and dyads (the held-out Current events sets, GUM Wikinews and ConfliBERT
 # mentions; the PLOVER records). The ConfliBERT sentences (training/stance/realnews.py extract), the
 # 2019-2020 Wikinews articles (training/actors/wikinews_va.py extract), the first five Current events
 # sets (training/actors/current_events.py extract) and their gold (training/data/actors_gold/) are kept
-# out of git; the held-out set, datasets/actors/gold_current_events_6.jsonl, is committed.
+# out of git; the held-out sets, datasets/actors/gold_current_events_6.jsonl and _7.jsonl, are committed.
 if $plover; then
     private=""
     if [ ! -f training/data/realnews/items_cb_train.tsv ] || [ ! -f training/data/wikinews_va/docs_2.jsonl ] \

@@ -57,7 +57,8 @@ def readme_table(r):
     st, rn, rg = r["stance-test"], r["realnews-test"], r["realnews-gum"]
     pl, aw, ai = r["actors-plover"], r["actors-wikinews"], r["actors-interviews"]
     c1, c2, c3, c4 = r["actors-conflibert"], r["actors-conflibert-2"], r["actors-conflibert-3"], r["actors-conflibert-4"]
-    w1, w2, h = r["actors-wikinews-2019"], r["actors-wikinews-2019-2"], r["actors-current-events-6"]
+    w1, w2, h = r["actors-wikinews-2019"], r["actors-wikinews-2019-2"], r["actors-held-out"]
+    h6, h7 = r["actors-current-events-6"], r["actors-current-events-7"]
     g = [r["actors-current-events"]] + [r[f"actors-current-events-{i}"] for i in range(2, 6)]
     return "\n".join([
         "| task | set | score | report |",
@@ -80,11 +81,12 @@ def readme_table(r):
         f"(precision {f3(pl['all.dyad_precision'])} / {f3(pl['heldout.dyad_precision'])}); dictionary-only baseline "
         f"{f3(pl['all.baseline_dyad_recall'])} / {f3(pl['heldout.baseline_dyad_recall'])} "
         f"({f3(pl['all.baseline_dyad_precision'])} / {f3(pl['heldout.baseline_dyad_precision'])}) | `actors-plover` |",
-        f"| actors | **Wikipedia current events 2025-26, sixth set, held out** ({h['mentions']} mentions, "
-        f"`datasets/actors/gold_current_events_6.jsonl`) | "
+        f"| actors | **Wikipedia current events 2025-26, sixth and seventh sets, held out** ({h['mentions']} mentions, "
+        f"`datasets/actors/gold_current_events_6.jsonl`, `_7.jsonl`) | "
         f"**accuracy {f3(h['actor_accuracy'])}** (95% CI {f3(h['actor_accuracy_ci95'][0])}-{f3(h['actor_accuracy_ci95'][1])}) "
-        f"on the {h['mentions_found']} the entity model finds (with role codes {f3(h['actor_accuracy_with_roles'])}) "
-        f"| `actors-current-events-6` |",
+        f"on the {h['mentions_found']} the entity model finds (with role codes {f3(h['actor_accuracy_with_roles'])}); "
+        f"sixth set alone {f3(h6['actor_accuracy'])}, seventh {f3(h7['actor_accuracy'])} "
+        f"| `actors-held-out`, `actors-current-events-6`, `-7` |",
         f"| actors | Wikipedia current events, sets 1-5, development ({' / '.join(str(x['mentions']) for x in g)} mentions, "
         f"`training/data/actors_gold/gold_current_events*.jsonl`) | "
         f"accuracy {' / '.join(f3(x['actor_accuracy']) for x in g)} | `actors-current-events`, `-2` ... `-5` |",
@@ -162,7 +164,8 @@ def main():
     names = ["conll-dev", "conll-test", "recent-news", "stance-dev", "stance-test", "plover-heldout", "realnews-dev", "actors-plover", "actors-wikinews", "actors-interviews",
              "actors-conflibert", "actors-conflibert-2", "actors-conflibert-3", "actors-conflibert-4", "actors-wikinews-2019",
              "actors-wikinews-2019-2", "actors-current-events", "actors-current-events-2", "actors-current-events-3", "actors-current-events-4",
-             "actors-current-events-5", "actors-current-events-6", "realnews-gum", "realnews-test"]
+             "actors-current-events-5", "actors-current-events-6", "actors-current-events-7", "actors-held-out", "realnews-gum",
+             "realnews-test"]
     reports = {n: load(n) for n in names}
     stale = False
     for rel, render in [("README.md", readme_table), ("models/README.md", card_table)]:

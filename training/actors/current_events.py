@@ -2,8 +2,8 @@
 git like the other fetched sets.
 
   python3 training/actors/current_events.py extract --repo GIT_DIR
-  python3 training/actors/current_events.py merge [--set ce2|...|ce6]
-  python3 training/actors/current_events.py agree [--set ce2|...|ce6]
+  python3 training/actors/current_events.py merge [--set ce2|...|ce7]
+  python3 training/actors/current_events.py agree [--set ce2|...|ce7]
 
 The items come from fordred/wikinews (the text is Wikipedia editors' news
 summaries, CC BY-SA 4.0), brought with the search tool's `fetch`; GIT_DIR is
@@ -25,15 +25,16 @@ extract  orders the items of the sections Armed conflicts and attacks,
          (at least 60 characters) by a fixed seed, and writes the first 330
          to training/data/current_events/docs.jsonl and the next 330 to
          docs_2.jsonl; then, from the later pages in another fixed order,
-         docs_3.jsonl and docs_4.jsonl (330 items each) and docs_5.jsonl and
-         docs_6.jsonl (660 each). The labellers' parts go to
-         training/data/actors_ce/ ... actors_ce6/ (part1-4, or 1-6 for the
+         docs_3.jsonl and docs_4.jsonl (330 items each) and docs_5.jsonl to
+         docs_7.jsonl (660 each). The labellers' parts go to
+         training/data/actors_ce/ ... actors_ce7/ (part1-4, or 1-6 for the
          larger sets, and second1-2 for a blind second labelling of 64
          items).
 merge    joins the labellers' labels_part*.jsonl into
          training/data/actors_gold/gold_current_events.jsonl (_2 to _5 for
-         the later sets); the sixth, the held-out set, goes to
-         datasets/actors/gold_current_events_6.jsonl, which is committed.
+         the later sets); the sixth and seventh, the held-out sets, go to
+         datasets/actors/gold_current_events_6.jsonl and _7.jsonl, which are
+         committed.
 agree    span F1 and primary-actor kappa of the second labelling.
 """
 import argparse
@@ -49,27 +50,24 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import wikinews_va  # noqa: E402  (the same checks, merge and agreement)
 
 ROOT = wikinews_va.ROOT
-# Per set: the items, the labellers' folder and the gold.
-SETS = {
-    "ce": (os.path.join(ROOT, "training/data/current_events/docs.jsonl"), os.path.join(ROOT, "training/data/actors_ce"),
-           os.path.join(ROOT, "training/data/actors_gold/gold_current_events.jsonl")),
-    "ce2": (os.path.join(ROOT, "training/data/current_events/docs_2.jsonl"), os.path.join(ROOT, "training/data/actors_ce2"),
-            os.path.join(ROOT, "training/data/actors_gold/gold_current_events_2.jsonl")),
-    "ce3": (os.path.join(ROOT, "training/data/current_events/docs_3.jsonl"), os.path.join(ROOT, "training/data/actors_ce3"),
-            os.path.join(ROOT, "training/data/actors_gold/gold_current_events_3.jsonl")),
-    "ce4": (os.path.join(ROOT, "training/data/current_events/docs_4.jsonl"), os.path.join(ROOT, "training/data/actors_ce4"),
-            os.path.join(ROOT, "training/data/actors_gold/gold_current_events_4.jsonl")),
-    "ce5": (os.path.join(ROOT, "training/data/current_events/docs_5.jsonl"), os.path.join(ROOT, "training/data/actors_ce5"),
-            os.path.join(ROOT, "training/data/actors_gold/gold_current_events_5.jsonl")),
-    # The held-out set is committed (Wikipedia's text is CC BY-SA 4.0; see
-    # datasets/actors/GOLD.md), so that a fresh clone scores it.
-    "ce6": (os.path.join(ROOT, "training/data/current_events/docs_6.jsonl"), os.path.join(ROOT, "training/data/actors_ce6"),
-            os.path.join(ROOT, "datasets/actors/gold_current_events_6.jsonl")),
-    "ce7": (os.path.join(ROOT, "training/data/current_events/docs_7.jsonl"), os.path.join(ROOT, "training/data/actors_ce7"),
-            os.path.join(ROOT, "datasets/actors/gold_current_events_7.jsonl")),
-}
+# Per set (ce, ce2 ... ce7): the items, the labellers' folder and the gold.
+# The held-out sets, the sixth and the seventh (which confirms the sixth's
+# score with the same rules), are committed (Wikipedia's text is CC BY-SA
+# 4.0; see datasets/actors/GOLD.md), so that a fresh clone scores them.
+COMMITTED = (6, 7)
+
+
+def _paths(n):
+    tail = "" if n == 1 else f"_{n}"
+    gold_dir = "datasets/actors" if n in COMMITTED else "training/data/actors_gold"
+    return (os.path.join(ROOT, f"training/data/current_events/docs{tail}.jsonl"),
+            os.path.join(ROOT, f"training/data/actors_ce{'' if n == 1 else n}"),
+            os.path.join(ROOT, gold_dir, f"gold_current_events{tail}.jsonl"))
+
+
+SETS = {("ce" if n == 1 else f"ce{n}"): _paths(n) for n in range(1, 8)}
 # The daily pages after February 2025 (docs/_posts/), from which the third
-# set is drawn: March 2025 to the repository's last day.
+# and later sets are drawn: March 2025 to the repository's last day.
 POSTS = re.compile(r"^docs/_posts/(2025-(?:0[3-9]|1[0-2])|2026-\d\d)-\d\d-index\.md$")
 FRONT_DATE = re.compile(r"^date:\s*(\d{4}-\d\d-\d\d)\s*$", re.M)
 # A link whose target may hold one level of brackets and a quoted title, so
@@ -138,6 +136,19 @@ def post_items(markdown):
     return out
 
 
+def distinct_shuffled(found, taken, seed):
+    """The items whose text is not in `taken` nor seen before, in a fixed
+    random order, and every text seen."""
+    seen, unique = set(taken), []
+    for it in found:
+        if it[2] not in seen:
+            seen.add(it[2])
+            unique.append(it)
+    random.seed(seed)
+    random.shuffle(unique)
+    return unique, seen
+
+
 def extract_posts(repo, taken):
     """The third and fourth sets: 330 items each of the daily pages from
     March 2025 on, in a fixed random order, none already in the first two
@@ -148,13 +159,7 @@ def extract_posts(repo, taken):
     for name in sorted(n for n in names if POSTS.match(n)):
         md = subprocess.run(["git", f"--git-dir={repo}", "show", f"HEAD:{name}"], capture_output=True, text=True, check=True).stdout
         found += [it for it in post_items(md) if it[1] in SECTIONS and len(it[2]) >= 60]
-    seen, unique = set(taken), []
-    for it in found:
-        if it[2] not in seen:
-            seen.add(it[2])
-            unique.append(it)
-    random.seed(20261204)
-    random.shuffle(unique)
+    unique, _ = distinct_shuffled(found, taken, 20261204)
     write_set("ce3", unique[:330], len(unique))
     # The fourth set, labelled after the third was scored: the next items
     # of the same order.
@@ -183,13 +188,7 @@ def extract(repo):
         md = subprocess.run(["git", f"--git-dir={repo}", "show", f"HEAD:tests/golden_html_references/{month}_2025_reference.md"],
                             capture_output=True, text=True, check=True).stdout
         found += [it for it in items(md) if it[1] in SECTIONS and len(it[2]) >= 60]
-    seen, unique = set(), []
-    for it in found:
-        if it[2] not in seen:
-            seen.add(it[2])
-            unique.append(it)
-    random.seed(20261203)
-    random.shuffle(unique)
+    unique, seen = distinct_shuffled(found, set(), 20261203)
     # The first set, then the next items of the same order (labelled after
     # the first was scored).
     for name, chosen in (("ce", unique[:330]), ("ce2", unique[330:660])):
