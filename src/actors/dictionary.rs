@@ -10,7 +10,7 @@
 //! organisations and people name actors, `agent` rows are role words
 //! ("army" → `MIL`) that refine a country named next to them.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use unicode_normalization::UnicodeNormalization;
@@ -127,8 +127,9 @@ pub struct Dictionary {
     /// Longest role phrase, in words, so matching looks no further.
     agent_words: usize,
     /// Names of groups and IGOs as written, that the entity model tends to
-    /// miss: those with a digit ("M23") or in capitals ("ELN").
-    spelled_out: Vec<String>,
+    /// miss: those with a digit ("M23") or in capitals ("ELN"), each once
+    /// though dated rows list it again.
+    spelled_out: BTreeSet<String>,
 }
 
 impl Dictionary {
@@ -216,7 +217,7 @@ impl Dictionary {
                 }
             }
             if matches!(kind, NameKind::Group | NameKind::Igo) && is_code_like(cells[0]) {
-                self.spelled_out.push(cells[0].to_string());
+                self.spelled_out.insert(cells[0].to_string());
             }
             rows.push((name, Entry { code, kind, from, until }));
         }
@@ -284,8 +285,8 @@ impl Dictionary {
 
     /// Group and IGO names as written that hold a digit or are capitals
     /// ("M23", "ELN"), for [`crate::actors::MissedNameStage`].
-    pub fn code_like_names(&self) -> &[String] {
-        &self.spelled_out
+    pub fn code_like_names(&self) -> impl Iterator<Item = &str> {
+        self.spelled_out.iter().map(String::as_str)
     }
 }
 

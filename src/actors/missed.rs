@@ -26,10 +26,7 @@ pub struct MissedNameStage {
 
 impl MissedNameStage {
     pub fn new(dict: &Dictionary) -> Self {
-        // A name with dated rows ("RSF") is listed once per row.
-        let mut names = dict.code_like_names().to_vec();
-        names.sort_unstable();
-        names.dedup();
+        let names: Vec<&str> = dict.code_like_names().collect();
         // Leftmost-longest: "M23 Movement" before "M23".
         let names = (!names.is_empty())
             .then(|| AhoCorasick::builder().match_kind(MatchKind::LeftmostLongest).build(names).expect("the names make an automaton"));
@@ -45,7 +42,7 @@ impl MissedNameStage {
                 let sentence = &text[s.span.start..s.span.end];
                 let found: Vec<Span> = names
                     .find_iter(sentence)
-                    .map(|m| Span::new(s.span.start + m.start(), s.span.start + m.end()))
+                    .map(|m| Span::new(m.start(), m.end()).offset_by(s.span.start))
                     .filter(|span| {
                         whole_word(text, *span) && !s.entities.iter().any(|e| e.span.start < span.end && span.start < e.span.end)
                     })

@@ -106,8 +106,8 @@ impl<'a> Resolver<'a> {
             if e.kind == EntityKind::Per {
                 continue;
             }
-            if code.is_none() && acronyms.contains_key(key) {
-                *code = acronyms.get(key).cloned();
+            if let (None, Some(c)) = (code.as_ref(), acronyms.get(key)) {
+                *code = Some(c.clone());
             } else if !key.contains(' ') && person_words.contains(key) {
                 // "Israel" after "Israel Katz" is still the country: a
                 // given name alone is not how news names a person.
@@ -363,12 +363,7 @@ impl<'a> Resolver<'a> {
             }
             // A building or site is no actor (GUIDELINES): "Kazan
             // International Airport in Kazan"; nor is a sea.
-            let water = names[i].split(' ').next().is_some_and(|w| WATERS.contains(&w))
-                || names[i].rsplit(' ').next().is_some_and(|w| WATERS.contains(&w));
-            if water
-                || COMPASS_ADJECTIVES.iter().any(|w| names[i].starts_with(w))
-                || names[i].rsplit(' ').next().is_some_and(|w| FACILITIES.contains(&w))
-            {
+            if is_site(&names[i]) || is_water(&names[i]) || COMPASS_ADJECTIVES.iter().any(|w| names[i].starts_with(w)) {
                 continue;
             }
             // A list of places the text placed shares their place; a list
@@ -555,10 +550,10 @@ impl<'a> Resolver<'a> {
         if let Some(head) = compound_head(name) {
             return self.dict.lookup(&fold(head), day).map(|e| e.code.clone());
         }
-        if e.kind != EntityKind::Per {
+        if e.kind != EntityKind::Per && self.dict.lookup(folded, day).is_none() {
             // "Copenhagen Airport", "Evin Prison": a site the tables do not
             // name is no actor (GUIDELINES), whatever place it is named for.
-            if self.dict.lookup(folded, day).is_none() && folded.rsplit(' ').next().is_some_and(|w| FACILITIES.contains(&w)) {
+            if is_site(folded) {
                 return None;
             }
             if let Some(code) = self.unwrapped_place(folded, day) {
@@ -654,9 +649,6 @@ impl<'a> Resolver<'a> {
     /// "State of Texas" is Texas. ("pro-Iranian" is not Iran: a stance
     /// toward an actor is left alone.)
     fn unwrapped_place(&self, folded: &str, day: Option<&str>) -> Option<ActorCode> {
-        if self.dict.lookup(folded, day).is_some() {
-            return None;
-        }
         if let Some(rest) = ["state of ", "province of ", "region of "].iter().find_map(|p| folded.strip_prefix(p)) {
             return self.dict.lookup(rest, day).filter(|e| matches!(e.kind, NameKind::Region | NameKind::City)).map(|e| e.code.clone());
         }
@@ -728,7 +720,7 @@ impl<'a> Resolver<'a> {
         // "is elected": the elected take office later).
         if let Some(words) = office_taken(after) {
             let words: Vec<&str> = words.iter().copied().skip_while(|w| matches!(*w, "the" | "a" | "first" | "new")).collect();
-            let code = (2..=words.len()).find_map(|n| self.state_then_title(&words[..n], day, false)).or_else(|| {
+            let code = self.shortest_state_title(&words, day).or_else(|| {
                 let of = words.iter().position(|w| *w == "of")?;
                 self.dict.agent(&fold(&words[..of].join(" "))).filter(|r| is_state_part(r))?;
                 self.title_of_place(&words, day, true)
@@ -741,8 +733,7 @@ impl<'a> Resolver<'a> {
         // ("Fidan, the Turkish foreign minister said"): the shortest
         // STATE TITLE from its start is it.
         let (words, closed) = apposition(after)?;
-        (2..=words.len())
-            .find_map(|n| self.state_then_title(&words[..n], day, false))
+        self.shortest_state_title(&words, day)
             // "Youssef Chahed, the Prime Minister of Tunisia,"; not "X,
             // Libertarian Party nominee for Governor of Virginia".
             .or_else(|| {
@@ -754,6 +745,12 @@ impl<'a> Resolver<'a> {
                     || (!head.is_empty() && self.dict.agent(&fold(&head.join(" "))).is_some_and(is_state_part));
                 (closed && titled).then(|| self.title_of_place(&words, day, false)).flatten()
             })
+    }
+
+    /// The shortest `STATE TITLE` from the start of `words` (an apposition,
+    /// an office taken), which may run on into the clause.
+    fn shortest_state_title(&self, words: &[&str], day: Option<&str>) -> Option<ActorCode> {
+        (2..=words.len()).find_map(|n| self.state_then_title(&words[..n], day, false))
     }
 
     /// `[the] STATE['s] TITLE` at the end of `words` (before a name) or as
@@ -909,6 +906,18 @@ impl<'a> Resolver<'a> {
 /// States whose people's names, in English news too, put the family name
 /// first (Japan's are written in Western order).
 const FAMILY_NAME_FIRST: [&str; 6] = ["CHN", "HKG", "KOR", "MAC", "PRK", "TWN"];
+
+/// Whether a folded name ends in a word for a site ("Kazan International
+/// Airport"), which is no actor.
+fn is_site(folded: &str) -> bool {
+    folded.rsplit(' ').next().is_some_and(|w| FACILITIES.contains(&w))
+}
+
+/// Whether a folded name begins or ends in a word for a sea ("Bay of
+/// Bengal", "Red Sea").
+fn is_water(folded: &str) -> bool {
+    [folded.split(' ').next(), folded.rsplit(' ').next()].into_iter().flatten().any(|w| WATERS.contains(&w))
+}
 
 /// Last words of a site's name: a place of that kind is not an actor.
 #[rustfmt::skip]
@@ -1074,11 +1083,17 @@ fn is_former(before: &[&str], after: &str) -> bool {
 /// to the next comma or full stop and without their punctuation, and
 /// whether that punctuation closed it within reach.
 fn apposition(after: &str) -> Option<(Vec<&str>, bool)> {
-    let rest = after.trim_start().strip_prefix(',')?;
+    Some(phrase(after.trim_start().strip_prefix(',')?))
+}
+
+/// The words at the start of `rest` up to the next comma or full stop
+/// (within reach), without their punctuation, and whether that
+/// punctuation closed them.
+fn phrase(rest: &str) -> (Vec<&str>, bool) {
     let words: Vec<&str> = rest.split_whitespace().take(CONTEXT_WORDS).collect();
     let end = words.iter().position(|w| w.ends_with([',', '.', ';', ':'])).map(|i| i + 1);
     let cleaned = words[..end.unwrap_or(words.len())].iter().map(|w| w.trim_end_matches([',', '.', ';', ':'])).collect();
-    Some((cleaned, end.is_some()))
+    (cleaned, end.is_some())
 }
 
 /// The words of the office a name takes or leaves right after it ("is
@@ -1089,9 +1104,7 @@ fn office_taken(after: &str) -> Option<Vec<&str>> {
     let rest = ["is sworn in as ", "was sworn in as ", "is sworn as ", "is appointed as ", "is named as ", "as "]
         .iter()
         .find_map(|p| rest.strip_prefix(p))?;
-    let words: Vec<&str> = rest.split_whitespace().take(CONTEXT_WORDS).collect();
-    let end = words.iter().position(|w| w.ends_with([',', '.', ';', ':'])).map_or(words.len(), |i| i + 1);
-    Some(words[..end].iter().map(|w| w.trim_end_matches([',', '.', ';', ':'])).collect())
+    Some(phrase(rest).0)
 }
 
 /// Whether a demonym names a language: "said in Spanish", "in French and

@@ -69,6 +69,11 @@ import sys
 import tempfile
 from collections import Counter
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import current_events  # noqa: E402  (the sets' paths: training/actors/current_events.py)
+import wikinews_va  # noqa: E402  (training/actors/wikinews_va.py)
+
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "stance"))
 
 from split import h100, markup_actors  # noqa: E402  (training/stance/split.py)
@@ -392,56 +397,59 @@ def eval_plover(binary, workdir, outdir):
     return metrics
 
 
+# The paths of the sets that the two extraction scripts make and merge
+# (their SETS), relative to the repository.
+def _relative(paths):
+    return tuple(os.path.relpath(p, ROOT) for p in paths)
+
+
+WIKINEWS_VA_PATHS = {n: _relative(p) for n, p in wikinews_va.SETS.items()}
+CURRENT_EVENTS_PATHS = {n: _relative(p) for n, p in current_events.SETS.items()}
+ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh"]
+
 # Committed sets, with their texts: (report, gold file or files, name
 # printed, report title). The first three are the held-out sets: the sixth
 # and seventh Current events sets and the two together, the headline.
-HELD_OUT = ("datasets/actors/gold_current_events_6.jsonl", "datasets/actors/gold_current_events_7.jsonl")
+HELD_OUT = (CURRENT_EVENTS_PATHS["ce6"][2], CURRENT_EVENTS_PATHS["ce7"][2])
 COMMITTED_SETS = [
     ("actors-held-out", HELD_OUT, "Wikipedia current events 2025-26, sixth and seventh sets (held out)",
      "Actor codes on Wikipedia's Current events items of March 2025 to August 2026, sixth and seventh sets, held out"),
-    ("actors-current-events-6", HELD_OUT[0], "Wikipedia current events 2025-26, sixth set (held out)",
-     "Actor codes on Wikipedia's Current events items of March 2025 to August 2026, sixth set, held out"),
-    ("actors-current-events-7", HELD_OUT[1], "Wikipedia current events 2025-26, seventh set (held out)",
-     "Actor codes on Wikipedia's Current events items of March 2025 to August 2026, seventh set, held out"),
+] + [
+    (f"actors-current-events-{n}", gold, f"Wikipedia current events 2025-26, {ORDINALS[n - 1]} set (held out)",
+     f"Actor codes on Wikipedia's Current events items of March 2025 to August 2026, {ORDINALS[n - 1]} set, held out")
+    for n, gold in zip((6, 7), HELD_OUT)
+] + [
     ("actors-wikinews", "datasets/actors/gold_wikinews.jsonl", "Wikinews news (development)",
      "Actor codes on GUM Wikinews news mentions, development"),
     ("actors-interviews", "datasets/actors/gold_wikinews_interviews.jsonl", "Wikinews interviews (development)",
      "Actor codes on GUM Wikinews interview mentions, development"),
 ]
 CONFLIBERT_SETS = [
-    (report, f"training/data/actors_gold/{gold}", f"ConfliBERT sentences, {nth} set ({use})", f"Actor codes on ConfliBERT news sentences, {nth} set, {use}")
-    for report, gold, nth, use in [
-        ("actors-conflibert", "gold_conflibert.jsonl", "first", "development"),
-        ("actors-conflibert-2", "gold_conflibert_2.jsonl", "second", "development"),
-        ("actors-conflibert-3", "gold_conflibert_3.jsonl", "third", "development"),
-        ("actors-conflibert-4", "gold_conflibert_4.jsonl", "fourth", "development"),
-    ]
+    (f"actors-conflibert{'' if n == 1 else f'-{n}'}", f"training/data/actors_gold/gold_conflibert{'' if n == 1 else f'_{n}'}.jsonl",
+     f"ConfliBERT sentences, {ORDINALS[n - 1]} set (development)", f"Actor codes on ConfliBERT news sentences, {ORDINALS[n - 1]} set, development")
+    for n in range(1, 5)
 ]
 # Kept out of git like the ConfliBERT sets: (report, gold file, extracted
 # articles, the script that extracts them from a fetched repository, name
 # printed, report title).
 WIKINEWS_VA = "training/actors/wikinews_va.py"
 CURRENT_EVENTS = "training/actors/current_events.py"
+
+
+def _current_events_period(n):
+    return ("2025", "January-February 2025") if n <= 2 else ("2025-26", "March 2025 to August 2026")
+
+
 EXTRACTED_SETS = [
-    ("actors-wikinews-2019", "training/data/actors_gold/gold_wikinews_va.jsonl", "training/data/wikinews_va/docs.jsonl", WIKINEWS_VA,
-     "Wikinews articles 2019-2020, first set (development)", "Actor codes on Wikinews articles of 2019-2020, first set, development"),
-    ("actors-wikinews-2019-2", "training/data/actors_gold/gold_wikinews_va_2.jsonl", "training/data/wikinews_va/docs_2.jsonl", WIKINEWS_VA,
-     "Wikinews articles 2019-2020, second set (development)", "Actor codes on Wikinews articles of 2019-2020, second set, development"),
-    ("actors-current-events", "training/data/actors_gold/gold_current_events.jsonl", "training/data/current_events/docs.jsonl",
-     CURRENT_EVENTS, "Wikipedia current events 2025, first set (development)",
-     "Actor codes on Wikipedia's Current events items of January-February 2025, first set, development"),
-    ("actors-current-events-2", "training/data/actors_gold/gold_current_events_2.jsonl", "training/data/current_events/docs_2.jsonl",
-     CURRENT_EVENTS, "Wikipedia current events 2025, second set (development)",
-     "Actor codes on Wikipedia's Current events items of January-February 2025, second set, development"),
-    ("actors-current-events-3", "training/data/actors_gold/gold_current_events_3.jsonl", "training/data/current_events/docs_3.jsonl",
-     CURRENT_EVENTS, "Wikipedia current events 2025-26, third set (development)",
-     "Actor codes on Wikipedia's Current events items of March 2025 to August 2026, third set, development"),
-    ("actors-current-events-4", "training/data/actors_gold/gold_current_events_4.jsonl", "training/data/current_events/docs_4.jsonl",
-     CURRENT_EVENTS, "Wikipedia current events 2025-26, fourth set (development)",
-     "Actor codes on Wikipedia's Current events items of March 2025 to August 2026, fourth set, development"),
-    ("actors-current-events-5", "training/data/actors_gold/gold_current_events_5.jsonl", "training/data/current_events/docs_5.jsonl",
-     CURRENT_EVENTS, "Wikipedia current events 2025-26, fifth set (development)",
-     "Actor codes on Wikipedia's Current events items of March 2025 to August 2026, fifth set, development"),
+    (f"actors-wikinews-2019{'' if n == 1 else f'-{n}'}", WIKINEWS_VA_PATHS[n][2], WIKINEWS_VA_PATHS[n][0], WIKINEWS_VA,
+     f"Wikinews articles 2019-2020, {ORDINALS[n - 1]} set (development)",
+     f"Actor codes on Wikinews articles of 2019-2020, {ORDINALS[n - 1]} set, development")
+    for n in (1, 2)
+] + [
+    (f"actors-current-events{'' if n == 1 else f'-{n}'}", CURRENT_EVENTS_PATHS[key][2], CURRENT_EVENTS_PATHS[key][0], CURRENT_EVENTS,
+     f"Wikipedia current events {_current_events_period(n)[0]}, {ORDINALS[n - 1]} set (development)",
+     f"Actor codes on Wikipedia's Current events items of {_current_events_period(n)[1]}, {ORDINALS[n - 1]} set, development")
+    for n, key in enumerate(["ce", "ce2", "ce3", "ce4", "ce5"], start=1)
 ]
 
 
